@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+import { Clock } from '../domain/clock.js';
+import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';
+import { BUNDLED_FIXTURES, openStore, startServer } from '../server.js';
+import { SchemaVersionError } from '../store/store.js';
+import { PACKAGE_VERSION } from '../version.js';
+import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
+
+type Command = 'serve' | 'seed' | 'healthcheck';
+const COMMANDS: readonly Command[] = ['serve', 'seed', 'healthcheck'];
+
+const USAGE: Record<Command, string> = {
+  serve: 'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).',
+  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.',
+  healthcheck: 'anchorbrowser-mock healthcheck [--port <n>]\n\nExit 0 if the mock on 127.0.0.1:<port> answers /_mock/health, else 1 (for container health checks).',
+};
+
+function helpText(command: Command): string {
+  const commands =
+    command === 'serve'
+      ? '\n\nCommands:\n  serve                       Serve the mock (default)\n  seed <file-or-dir>...       Load fixtures into --db and exit\n  healthcheck                 Probe a running mock\n\nRun `anchorbrowser-mock <command> --help` for a command\'s options.'
+      : '';
+  return `Usage: ${USAGE[command]}${commands}\n\nOptions:\n${optionsHelp(command)}\n  -h, --help                  Show this help\n  -v, --version               Show the version\n\nFlags win over environment variables; lists in variables are comma-separated; booleans are true/false/1/0.\n`;
+}
+
+const describeCounts = (c: LoadCounts) =>
+  `${c.accounts} account(s), ${c.api_keys} API key(s), ${c.sessions} session(s), ${c.downloads} download(s)`;
+
+async function serve(opts: ParsedOptions): Promise<void> {
+  const v = opts.values;
+  if (opts.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${opts.positionals[0]}")`);
+  if (v['no-fixtures'] === true && v.fixtures !== undefined) throw new UsageError('--fixtures and --no-fixtures cannot be used together');
+  const level = (v['log-level'] as string | undefined) ?? 'info';
+  const server = await startServer({
+    host: (v.host as string | undefined) ?? '127.0.0.1',
+    port: (v.port as number | undefined) ?? 4010,
+    db: (v.db as string | undefined) ?? './data/anchorbrowser-mock.db',
+    fixtures: v['no-fixtures'] === true ? [] : ((v.fixtures as string[] | undefined) ?? [BUNDLED_FIXTURES]),
+    publicUrl: v['public-url'] as string | undefined,
+    rateLimit:
+      v['no-rate-limit'] === true
+        ? false
+        : { capacity: (v['rate-capacity'] as number | undefined) ?? 60, refillPerSecond: (v['rate-refill'] as number | undefined) ?? 10 },
+    signingSecret: v['signing-secret'] as string | undefined,
+    signedUrlTtlSeconds: (v['signed-url-ttl'] as number | undefined) ?? 3600,
+    clock: new Clock(),
+    logger: {
+      level,
+      redact: { paths: ['req.headers["anchor-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+    },
+    requestLogging: level === 'debug' || level === 'trace',
+  });
+  const { app } = server;
+  app.log.info({ url: server.url, publicUrl: app.mock.publicUrl, loaded: server.loaded.totals }, `anchorbrowser-mock ${PACKAGE_VERSION} listening on ${server.url}`);
+  for (const warning of server.warnings) app.log.warn(warning);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      app.log.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info(`${signal}: finishing in-flight requests, then closing`);
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function seed(opts: ParsedOptions): void {
+  if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
+  const db = (opts.values.db as string | undefined) ?? './data/anchorbrowser-mock.db';
+  const store = openStore(db);
+  try {
+    const summary = loadFixtures(store, readFixtureFiles(opts.positionals), { now: Date.now() });
+    for (const s of summary.sources) console.log(`loaded ${s.name}: ${describeCounts(s)}`);
+    console.log(`total into ${db}: ${describeCounts(summary.totals)}`);
+  } finally {
+    store.close();
+  }
+}
+
+async function healthcheck(opts: ParsedOptions): Promise<number> {
+  const port = (opts.values.port as number | undefined) ?? 4010;
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/_mock/health`, { signal: AbortSignal.timeout(3000) });
+    const body = (await res.json()) as { status?: string };
+    if (res.status === 200 && body.status === 'ok') return 0;
+    console.error(`unhealthy: ${res.status} ${JSON.stringify(body)}`);
+  } catch (err) {
+    console.error(`unhealthy: ${(err as Error).message}`);
+  }
+  return 1;
+}
+
+export async function main(argv: readonly string[], env: Record<string, string | undefined>): Promise<number | undefined> {
+  const first = argv[0];
+  const command: Command = COMMANDS.includes(first as Command) ? (first as Command) : 'serve';
+  const rest = command === first ? argv.slice(1) : argv;
+  const opts = parseOptions(command, rest, env);
+  if (opts.help) {
+    process.stdout.write(helpText(command));
+    return 0;
+  }
+  if (opts.version) {
+    console.log(PACKAGE_VERSION);
+    return 0;
+  }
+  if (command === 'seed') {
+    seed(opts);
+    return 0;
+  }
+  if (command === 'healthcheck') return healthcheck(opts);
+  await serve(opts);
+  return undefined; // keeps running until a signal
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`anchorbrowser-mock: ${err.message}. See --help.`);
+      process.exit(2);
+    }
+    if (err instanceof FixtureError || err instanceof SchemaVersionError) {
+      console.error(`anchorbrowser-mock: ${err.message}`);
+      process.exit(1);
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+      console.error(`anchorbrowser-mock: cannot listen: ${e.message}`);
+      process.exit(1);
+    }
+    console.error('anchorbrowser-mock: unexpected error:', err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * Every flag of the CLI, with its environment variable (ANCHOR_MOCK_ + the
+ * flag in upper snake case), default and help line: one table that drives
+ * parsing, --help and the README.
+ */
+export interface OptionSpec {
+  flag: string;
+  kind: 'string' | 'number' | 'boolean' | 'list';
+  description: string;
+  valueName?: string;
+  defaultText?: string;
+  /** zod check of the raw string for string/number options. */
+  check?: z.ZodType;
+  commands: ReadonlyArray<'serve' | 'seed' | 'healthcheck'>;
+}
+
+const numeric = (check: z.ZodNumber) => z.string().regex(/^\d+(\.\d+)?$/, 'must be a number').transform(Number).pipe(check);
+const positiveNumber = numeric(z.number().gt(0, 'must be a number > 0'));
+const positiveInt = numeric(z.number().int('must be a whole number').min(1, 'must be >= 1'));
+const port = numeric(z.number().int('must be a whole number').max(65535, 'must be a port number, 0–65535'));
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://mock:4010' });
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+export const OPTION_SPECS: readonly OptionSpec[] = [
+  { flag: 'host', kind: 'string', valueName: 'addr', defaultText: '127.0.0.1', description: 'Address to listen on (0.0.0.0 in a container).', commands: ['serve'] },
+  { flag: 'port', kind: 'number', valueName: 'n', defaultText: '4010', check: port, description: 'Port to listen on; 0 picks a free one.', commands: ['serve', 'healthcheck'] },
+  { flag: 'db', kind: 'string', valueName: 'file', defaultText: './data/anchorbrowser-mock.db', description: 'SQLite database file, or :memory: for a throwaway store.', commands: ['serve', 'seed'] },
+  { flag: 'fixtures', kind: 'list', valueName: 'path', defaultText: 'the bundled fixtures/', description: 'Fixture file or folder to load at start; repeatable.', commands: ['serve'] },
+  { flag: 'no-fixtures', kind: 'boolean', description: 'Start with no fixtures loaded.', commands: ['serve'] },
+  { flag: 'public-url', kind: 'string', valueName: 'url', defaultText: 'http://<host>:<port>', check: httpUrl, description: 'Base URL of file_link and SignedUrl, as clients reach this mock.', commands: ['serve'] },
+  { flag: 'rate-capacity', kind: 'number', valueName: 'n', defaultText: '60', check: positiveInt, description: 'Token bucket size per API key.', commands: ['serve'] },
+  { flag: 'rate-refill', kind: 'number', valueName: 'per-sec', defaultText: '10', check: positiveNumber, description: 'Tokens added per second per API key.', commands: ['serve'] },
+  { flag: 'no-rate-limit', kind: 'boolean', description: 'Turn rate limiting off (no 429s, no x-ratelimit-* headers).', commands: ['serve'] },
+  { flag: 'signing-secret', kind: 'string', valueName: 'secret', defaultText: 'random per start', description: 'HMAC secret for SignedUrl; set it to keep URLs valid across restarts.', commands: ['serve'] },
+  { flag: 'signed-url-ttl', kind: 'number', valueName: 'seconds', defaultText: '3600', check: positiveInt, description: 'Lifetime of a SignedUrl.', commands: ['serve'] },
+  { flag: 'log-level', kind: 'string', valueName: 'level', defaultText: 'info', check: logLevel, description: 'fatal, error, warn, info, debug (logs every request), trace or silent.', commands: ['serve'] },
+];
+
+export const envName = (flag: string) => `ANCHOR_MOCK_${flag.replaceAll('-', '_').toUpperCase()}`;
+
+export class UsageError extends Error {}
+
+export interface ParsedOptions {
+  values: Record<string, string | number | boolean | string[] | undefined>;
+  positionals: string[];
+  help: boolean;
+  version: boolean;
+}
+
+const TRUE = new Set(['true', '1']);
+const FALSE = new Set(['false', '0']);
+
+/**
+ * Parses argv for one command, then fills what argv left unset from the
+ * environment (flags win). Throws UsageError with a one-line message naming
+ * the flag or variable at fault.
+ */
+export function parseOptions(
+  command: 'serve' | 'seed' | 'healthcheck',
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): ParsedOptions {
+  const specs = OPTION_SPECS.filter((s) => s.commands.includes(command));
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        ...Object.fromEntries(
+          specs.map((s) => [s.flag, { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.kind === 'list' }] as const),
+        ),
+      },
+    });
+  } catch (err) {
+    // node:util's messages name the flag; keep their first sentence.
+    throw new UsageError((err as Error).message.split('. ')[0]!.replace(/\.$/, ''));
+  }
+
+  const values: ParsedOptions['values'] = {};
+  for (const spec of specs) {
+    const fromArgv = parsed.values[spec.flag as keyof typeof parsed.values];
+    const variable = envName(spec.flag);
+    const fromEnv = env[variable];
+    const source = fromArgv !== undefined ? `--${spec.flag}` : variable;
+    let raw: string | boolean | string[] | undefined = fromArgv as string | boolean | string[] | undefined;
+    if (raw === undefined && fromEnv !== undefined && fromEnv !== '') {
+      if (spec.kind === 'boolean') {
+        const v = fromEnv.trim().toLowerCase();
+        if (!TRUE.has(v) && !FALSE.has(v)) throw new UsageError(`${variable} must be true, false, 1 or 0 (got "${fromEnv}")`);
+        raw = TRUE.has(v);
+      } else if (spec.kind === 'list') {
+        raw = fromEnv.split(',').map((p) => p.trim()).filter(Boolean);
+      } else {
+        raw = fromEnv;
+      }
+    }
+    if (raw === undefined) continue;
+    if ((spec.kind === 'string' || spec.kind === 'number') && typeof raw === 'string') {
+      if (raw === '') throw new UsageError(`${source} needs a value`);
+      if (spec.check) {
+        const result = spec.check.safeParse(raw);
+        if (!result.success) throw new UsageError(`${source} ${result.error.issues[0]?.message ?? 'is invalid'} (got "${raw}")`);
+        values[spec.flag] = result.data as string | number;
+        continue;
+      }
+    }
+    values[spec.flag] = raw;
+  }
+  return { values, positionals: parsed.positionals, help: parsed.values.help === true, version: parsed.values.version === true };
+}
+
+export function optionsHelp(command: 'serve' | 'seed' | 'healthcheck'): string {
+  const rows = OPTION_SPECS.filter((s) => s.commands.includes(command)).map((s) => {
+    const left = `  --${s.flag}${s.valueName ? ` <${s.valueName}>` : ''}`;
+    const def = s.defaultText ? ` (default: ${s.defaultText})` : '';
+    return `${left.padEnd(30)}${s.description}${def}\n${''.padEnd(30)}env ${envName(s.flag)}`;
+  });
+  return rows.join('\n');
+}

@@ -1,0 +1,51 @@
+/**
+ * The one clock behind token buckets, signed-URL expiry and generated
+ * `created_at`. In `real` mode it follows the wall clock plus an offset; in
+ * `manual` mode it stands still until a test moves it, so suites never sleep.
+ */
+export type ClockMode = 'real' | 'manual';
+
+export class Clock {
+  #mode: ClockMode;
+  #offsetMs = 0;
+  #frozenAt: number;
+  readonly #wall: () => number;
+
+  constructor(options: { mode?: ClockMode; now?: number; wall?: () => number } = {}) {
+    this.#wall = options.wall ?? Date.now;
+    this.#mode = options.mode ?? 'real';
+    this.#frozenAt = options.now ?? this.#wall();
+    if (options.now !== undefined) this.#offsetMs = options.now - this.#wall();
+  }
+
+  get mode(): ClockMode {
+    return this.#mode;
+  }
+
+  /** Milliseconds since the Unix epoch, as this mock sees it. */
+  now(): number {
+    return this.#mode === 'manual' ? this.#frozenAt : this.#wall() + this.#offsetMs;
+  }
+
+  advance(ms: number): number {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance needs a finite number of milliseconds >= 0');
+    if (this.#mode === 'manual') this.#frozenAt += ms;
+    else this.#offsetMs += ms;
+    return this.now();
+  }
+
+  set(epochMs: number): number {
+    if (!Number.isFinite(epochMs)) throw new RangeError('set needs a finite epoch time in milliseconds');
+    if (this.#mode === 'manual') this.#frozenAt = epochMs;
+    else this.#offsetMs = epochMs - this.#wall();
+    return this.now();
+  }
+
+  /** Switching keeps the current reading, so time never jumps on a mode change. */
+  setMode(mode: ClockMode): void {
+    if (mode === this.#mode) return;
+    const current = this.now();
+    this.#mode = mode;
+    this.set(current);
+  }
+}

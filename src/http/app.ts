@@ -1,0 +1,76 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { errorBody, JSON_CONTENT_TYPE, sendError } from './errors.js';
+import { MockContext, type MockOptions } from './mock-context.js';
+import apiKeyGuard from './plugins/api-key-guard.js';
+import errorEnvelope from './plugins/error-envelope.js';
+import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
+import openapi from './plugins/openapi.js';
+import downloadsRoutes from './routes/downloads-routes.js';
+import healthRoutes from './routes/health-routes.js';
+import { PACKAGE_VERSION } from '../version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mock: MockContext;
+  }
+}
+
+export interface AppOptions extends MockOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Fastify's per-request log lines (on at debug level in the CLI). */
+  requestLogging?: boolean;
+}
+
+/** Raw answer for requests Node's parser rejects before Fastify sees them. */
+function rawErrorResponse(code: number, message: string): string {
+  const body = JSON.stringify(errorBody(code, message));
+  return (
+    `HTTP/1.1 ${code} ${code === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+    `content-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
+}
+
+/** The composition root: a Fastify instance serving the mock, from plain options. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const mock = new MockContext(options);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: !options.requestLogging }),
+    // Session and download ids may be up to 256 characters, percent-encoded.
+    routerOptions: { maxParamLength: 1024 },
+    // Our own 503 in the envelope (below) instead of Fastify's.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, 400, `Malformed request: ${error.message}`);
+      void request;
+    },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      socket.end(rawErrorResponse(tooLarge ? 431 : 400, tooLarge ? 'Request headers are too large.' : 'Malformed HTTP request.'));
+    },
+  });
+  app.decorate('mock', mock);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const routes = collectRoutes(app);
+
+  app.addHook('onRequest', async (_request, reply) => {
+    if (mock.closing) {
+      reply.header('connection', 'close');
+      return sendError(reply, 503, 'The mock is shutting down.');
+    }
+  });
+  app.addHook('preClose', async () => {
+    mock.closing = true;
+  });
+
+  await app.register(errorEnvelope);
+  await app.register(openapi, { version: PACKAGE_VERSION });
+  await app.register(apiKeyGuard, { mock });
+  await app.register(healthRoutes);
+  await app.register(downloadsRoutes, { mock });
+  await app.register(methodNotAllowed, { routes });
+  return app;
+}

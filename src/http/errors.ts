@@ -1,0 +1,21 @@
+import type { FastifyReply } from 'fastify';
+import type { ErrorBody } from '../schemas/api-schemas.js';
+
+// Messages for the contract's statuses follow its response descriptions.
+export const MESSAGES = {
+  401: 'Invalid or missing API key.',
+  404: 'The browser session or its downloads metadata could not be found.',
+  429: 'Too many requests, please try again later.',
+  500: 'Internal server error.',
+} as const;
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export function errorBody(code: number, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Ends a request with the API's error envelope. */
+export function sendError(reply: FastifyReply, code: number, message: string): FastifyReply {
+  return reply.code(code).type(JSON_CONTENT_TYPE).send(JSON.stringify(errorBody(code, message)));
+}

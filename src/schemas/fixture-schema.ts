@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+// The seeding format shared by fixture files, `seed`, and (later) the admin API.
+// Objects are strict: an unknown key is an error, so typos are caught.
+
+export const MAX_ID_LENGTH = 256;
+/** Largest file one download may hold, content or generated. */
+export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+
+export const Id = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^/\u0000-\u001f\u007f]*$/, 'must not contain "/" or control characters');
+
+export const ApiKey = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(256, 'must be at most 256 characters')
+  .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2025-01-18T03:34:56.043Z' });
+
+export const RateLimitSchema = z.strictObject({
+  capacity: z.int().min(1, 'must be an integer >= 1'),
+  refill_per_second: z.number().gt(0, 'must be a number > 0').finite(),
+});
+
+export const ApiKeyEntry = z.union([ApiKey, z.strictObject({ key: ApiKey, rate_limit: RateLimitSchema.optional() })], {
+  error: 'must be a key string or {key, rate_limit}',
+});
+
+const Base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be valid base64');
+
+export const ContentSchema = z.union(
+  [
+    z.strictObject({ text: z.string() }),
+    z.strictObject({ base64: Base64 }),
+    z.strictObject({ file: z.string().min(1, 'must not be empty') }),
+  ],
+  { error: 'must be one of {text}, {base64} or {file}' },
+);
+
+export const DownloadFixture = z.strictObject({
+  id: Id.optional(),
+  original_download_url: HttpUrl,
+  origin_url: HttpUrl,
+  original_file_name: z.string().min(1, 'must not be empty').max(1024),
+  suggested_file_name: z.string().min(1, 'must not be empty').max(1024).optional(),
+  duration: z.int().min(0, 'must be an integer >= 0').optional(),
+  created_at: Timestamp.optional(),
+  content_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a media type such as application/pdf').optional(),
+  content: ContentSchema.optional(),
+  size: z.int().min(0, 'must be an integer >= 0').max(MAX_DOWNLOAD_BYTES, `must be at most ${MAX_DOWNLOAD_BYTES} bytes`).optional(),
+});
+
+export const SessionFixture = z.strictObject({
+  id: Id.optional(),
+  created_at: Timestamp.optional(),
+  downloads: z.array(DownloadFixture).optional(),
+});
+
+export const AccountFixture = z.strictObject({
+  id: Id,
+  api_keys: z.array(ApiKeyEntry).optional(),
+  sessions: z.array(SessionFixture).optional(),
+});
+
+export const FixtureDocument = z.strictObject({
+  accounts: z.array(AccountFixture),
+});
+
+export type FixtureDocument = z.infer<typeof FixtureDocument>;
+export type AccountFixture = z.infer<typeof AccountFixture>;
+export type SessionFixture = z.infer<typeof SessionFixture>;
+export type DownloadFixture = z.infer<typeof DownloadFixture>;
