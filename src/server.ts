@@ -1,30 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Clock } from './domain/clock.js';
-import type { RateLimit } from './domain/token-bucket.js';
-import { loadFixtures, readFixtureFiles, type FixtureSource, type LoadSummary } from './fixtures/fixture-loader.js';
-import { buildApp } from './http/app.js';
+import { readFixtureFiles, type FixtureSource, type LoadSummary } from './fixtures/fixture-loader.js';
+import { buildApp, type AppOptions } from './http/app.js';
 import { publicUrlFor } from './http/mock-context.js';
 import { Store } from './store/store.js';
 
 /** The fixtures shipped with the package, used when none are named. */
 export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
 
-export interface ServerConfig {
+export interface ServerConfig extends Omit<AppOptions, 'store' | 'clock' | 'startupFixtures'> {
   host: string;
   port: number;
   db: string;
-  /** Paths of files or folders, or parsed documents. */
+  /** Paths of files or folders, or parsed documents; loaded at start and again by reset. */
   fixtures: ReadonlyArray<string | FixtureSource>;
-  publicUrl?: string;
-  rateLimit: RateLimit | false;
-  signingSecret?: string;
-  signedUrlTtlSeconds: number;
   clock?: Clock;
-  logger?: FastifyServerOptions['logger'];
-  requestLogging?: boolean;
 }
 
 export interface RunningServer {
@@ -41,41 +34,33 @@ export function openStore(path: string): Store {
 }
 
 /**
- * Opens the store, loads the fixtures, builds the app and listens. Only once
- * all of that has worked does /_mock/health answer (it cannot answer before
- * listen). Throws on any failure, leaving nothing open.
+ * Opens the store, loads the fixtures, builds the app and listens; /_mock/health
+ * can only answer once all of that has worked. On any failure it throws,
+ * leaving nothing open and the store unchanged.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const clock = config.clock ?? new Clock();
-  const store = openStore(config.db);
+  const { host, port, db, fixtures, clock = new Clock(), ...appOptions } = config;
+  const startupFixtures = readFixtureFiles(fixtures);
+  const store = openStore(db);
   let app: FastifyInstance | undefined;
   try {
-    const loaded = loadFixtures(store, readFixtureFiles(config.fixtures), { now: clock.now() });
-    app = await buildApp({
-      store,
-      clock,
-      rateLimit: config.rateLimit,
-      publicUrl: config.publicUrl,
-      signingSecret: config.signingSecret,
-      signedUrlTtlSeconds: config.signedUrlTtlSeconds,
-      logger: config.logger,
-      requestLogging: config.requestLogging,
-    });
+    app = await buildApp({ ...appOptions, store, clock, startupFixtures });
+    const loaded = app.mock.seed(startupFixtures);
     app.addHook('onClose', async () => store.close());
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host, port });
     const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
+    const actualPort = typeof address === 'object' && address ? address.port : port;
     const warnings: string[] = [];
+    const derived = publicUrlFor(host, actualPort);
     if (!app.mock.publicUrlFixed) {
-      const derived = publicUrlFor(config.host, port);
       app.mock.publicUrl = derived.url;
       if (derived.wildcard) {
         warnings.push(
-          `listening on ${config.host}: file_link and SignedUrl will use ${derived.url}; set --public-url to the address clients use (e.g. http://mock:${port})`,
+          `listening on ${host}: file_link and SignedUrl will use ${derived.url}; set --public-url to the address clients use (e.g. http://mock:${actualPort})`,
         );
       }
     }
-    return { app, store, url: publicUrlFor(config.host, port).url, loaded, warnings };
+    return { app, store, url: derived.url, loaded, warnings };
   } catch (err) {
     if (app) await app.close();
     store.close();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Clock } from '../domain/clock.js';
+import { Clock, type ClockMode } from '../domain/clock.js';
+import { parseLatency } from '../domain/latency.js';
 import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';
 import { BUNDLED_FIXTURES, openStore, startServer } from '../server.js';
 import { SchemaVersionError } from '../store/store.js';
@@ -8,6 +9,7 @@ import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './opt
 
 type Command = 'serve' | 'seed' | 'healthcheck';
 const COMMANDS: readonly Command[] = ['serve', 'seed', 'healthcheck'];
+const DEFAULT_DB = './data/anchorbrowser-mock.db';
 
 const USAGE: Record<Command, string> = {
   serve: 'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).',
@@ -30,11 +32,12 @@ async function serve(opts: ParsedOptions): Promise<void> {
   const v = opts.values;
   if (opts.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${opts.positionals[0]}")`);
   if (v['no-fixtures'] === true && v.fixtures !== undefined) throw new UsageError('--fixtures and --no-fixtures cannot be used together');
+  if (v['no-admin'] === true && v['admin-token'] !== undefined) throw new UsageError('--admin-token and --no-admin cannot be used together');
   const level = (v['log-level'] as string | undefined) ?? 'info';
   const server = await startServer({
     host: (v.host as string | undefined) ?? '127.0.0.1',
     port: (v.port as number | undefined) ?? 4010,
-    db: (v.db as string | undefined) ?? './data/anchorbrowser-mock.db',
+    db: (v.db as string | undefined) ?? DEFAULT_DB,
     fixtures: v['no-fixtures'] === true ? [] : ((v.fixtures as string[] | undefined) ?? [BUNDLED_FIXTURES]),
     publicUrl: v['public-url'] as string | undefined,
     rateLimit:
@@ -43,7 +46,13 @@ async function serve(opts: ParsedOptions): Promise<void> {
         : { capacity: (v['rate-capacity'] as number | undefined) ?? 60, refillPerSecond: (v['rate-refill'] as number | undefined) ?? 10 },
     signingSecret: v['signing-secret'] as string | undefined,
     signedUrlTtlSeconds: (v['signed-url-ttl'] as number | undefined) ?? 3600,
-    clock: new Clock(),
+    clock: new Clock({ mode: (v.clock as ClockMode | undefined) ?? 'real' }),
+    latency: v.latency === undefined ? undefined : parseLatency(v.latency as string),
+    seed: v.seed as number | undefined,
+    journalSize: v['journal-size'] as number | undefined,
+    admin: v['no-admin'] !== true,
+    adminToken: v['admin-token'] as string | undefined,
+    bodyLimit: v['body-limit'] as number | undefined,
     logger: {
       level,
       redact: { paths: ['req.headers["anchor-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
@@ -51,9 +60,13 @@ async function serve(opts: ParsedOptions): Promise<void> {
     requestLogging: level === 'debug' || level === 'trace',
   });
   const { app } = server;
-  app.log.info({ url: server.url, publicUrl: app.mock.publicUrl, loaded: server.loaded.totals }, `anchorbrowser-mock ${PACKAGE_VERSION} listening on ${server.url}`);
+  app.log.info(
+    { url: server.url, publicUrl: app.mock.publicUrl, loaded: server.loaded.totals },
+    `anchorbrowser-mock ${PACKAGE_VERSION} listening on ${server.url}`,
+  );
   for (const warning of server.warnings) app.log.warn(warning);
 
+  const shutdownTimeout = (v['shutdown-timeout'] as number | undefined) ?? 10_000;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -61,9 +74,18 @@ async function serve(opts: ParsedOptions): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    app.log.info(`${signal}: finishing in-flight requests, then closing`);
+    app.log.info(`${signal}: finishing in-flight requests (up to ${shutdownTimeout} ms), then closing`);
+    // Past the timeout, cut the remaining connections; close() then completes and closes the DB.
+    const timer = setTimeout(() => {
+      app.log.warn(`shutdown timeout of ${shutdownTimeout} ms reached: closing remaining connections`);
+      app.server.closeAllConnections();
+    }, shutdownTimeout);
+    timer.unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        app.log.info('closed');
+        process.exit(0);
+      },
       (err: unknown) => {
         app.log.error({ err }, 'error while closing');
         process.exit(1);
@@ -76,7 +98,7 @@ async function serve(opts: ParsedOptions): Promise<void> {
 
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
-  const db = (opts.values.db as string | undefined) ?? './data/anchorbrowser-mock.db';
+  const db = (opts.values.db as string | undefined) ?? DEFAULT_DB;
   const store = openStore(db);
   try {
     const summary = loadFixtures(store, readFixtureFiles(opts.positionals), { now: Date.now() });

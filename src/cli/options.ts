@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseLatency } from '../domain/latency.js';
 
 /**
  * Every flag of the CLI, with its environment variable (ANCHOR_MOCK_ + the
@@ -22,6 +23,9 @@ const positiveNumber = numeric(z.number().gt(0, 'must be a number > 0'));
 const positiveInt = numeric(z.number().int('must be a whole number').min(1, 'must be >= 1'));
 const port = numeric(z.number().int('must be a whole number').max(65535, 'must be a port number, 0–65535'));
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://mock:4010' });
+const latency = z.string().refine((v) => parseLatency(v) !== undefined, 'must be <ms> or <min>-<max> with min <= max, e.g. 20-80');
+const clockMode = z.enum(['real', 'manual'], { error: 'must be real or manual' });
+const wholeNumber = numeric(z.number().int('must be a whole number'));
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
@@ -36,6 +40,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'no-rate-limit', kind: 'boolean', description: 'Turn rate limiting off (no 429s, no x-ratelimit-* headers).', commands: ['serve'] },
   { flag: 'signing-secret', kind: 'string', valueName: 'secret', defaultText: 'random per start', description: 'HMAC secret for SignedUrl; set it to keep URLs valid across restarts.', commands: ['serve'] },
   { flag: 'signed-url-ttl', kind: 'number', valueName: 'seconds', defaultText: '3600', check: positiveInt, description: 'Lifetime of a SignedUrl.', commands: ['serve'] },
+  { flag: 'clock', kind: 'string', valueName: 'mode', defaultText: 'real', check: clockMode, description: 'real, or manual: frozen until moved with POST /_mock/clock.', commands: ['serve'] },
+  { flag: 'latency', kind: 'string', valueName: 'ms|min-max', defaultText: '0', check: latency, description: 'Delay added to every emulated request, fixed or uniform in a range.', commands: ['serve'] },
+  { flag: 'seed', kind: 'number', valueName: 'n', defaultText: '1', check: wholeNumber, description: 'Seed of the latency PRNG, so runs repeat.', commands: ['serve'] },
+  { flag: 'journal-size', kind: 'number', valueName: 'n', defaultText: '10000', check: positiveInt, description: 'Requests kept in the journal (GET /_mock/requests); oldest dropped first.', commands: ['serve'] },
+  { flag: 'admin-token', kind: 'string', valueName: 'token', defaultText: 'none: /_mock answers loopback callers only', description: 'Bearer token required by every /_mock route but /_mock/health.', commands: ['serve'] },
+  { flag: 'no-admin', kind: 'boolean', description: 'Remove the /_mock control routes (health stays).', commands: ['serve'] },
+  { flag: 'body-limit', kind: 'number', valueName: 'bytes', defaultText: '10485760', check: positiveInt, description: 'Largest request body (413 above it).', commands: ['serve'] },
+  { flag: 'shutdown-timeout', kind: 'number', valueName: 'ms', defaultText: '10000', check: positiveInt, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.', commands: ['serve'] },
   { flag: 'log-level', kind: 'string', valueName: 'level', defaultText: 'info', check: logLevel, description: 'fatal, error, warn, info, debug (logs every request), trace or silent.', commands: ['serve'] },
 ];
 

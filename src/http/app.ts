@@ -6,6 +6,8 @@ import apiKeyGuard from './plugins/api-key-guard.js';
 import errorEnvelope from './plugins/error-envelope.js';
 import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
 import openapi from './plugins/openapi.js';
+import emulationControls from './plugins/emulation-controls.js';
+import adminRoutes from './routes/admin-routes.js';
 import downloadsRoutes from './routes/downloads-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -16,8 +18,16 @@ declare module 'fastify' {
   }
 }
 
+export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
 export interface AppOptions extends MockOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Serve the /_mock control API (health is always served). Default true. */
+  admin?: boolean;
+  /** Bearer token for /_mock; without one, /_mock answers loopback callers only. */
+  adminToken?: string;
+  /** Largest request body, in bytes (413 above it). */
+  bodyLimit?: number;
   /** Fastify's per-request log lines (on at debug level in the CLI). */
   requestLogging?: boolean;
 }
@@ -36,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mock = new MockContext(options);
   const app = Fastify({
     logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
@@ -68,9 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorEnvelope);
   await app.register(openapi, { version: PACKAGE_VERSION });
+  await app.register(emulationControls, { mock });
   await app.register(apiKeyGuard, { mock });
   await app.register(healthRoutes);
   await app.register(downloadsRoutes, { mock });
+  if (options.admin !== false) await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
   return app;
 }

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { DownloadListCache } from '../domain/download-list.js';
+import { FaultRules } from '../domain/fault-rules.js';
+import { Latency, type LatencyRange } from '../domain/latency.js';
+import { RequestJournal } from '../domain/request-journal.js';
 import { BucketRegistry, type RateLimit } from '../domain/token-bucket.js';
+import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixtures/fixture-loader.js';
 import type { Store } from '../store/store.js';
 
 export interface MockOptions {
@@ -13,18 +17,35 @@ export interface MockOptions {
   publicUrl?: string;
   signingSecret?: string;
   signedUrlTtlSeconds: number;
+  /** What `reset` goes back to: the documents loaded at start-up. */
+  startupFixtures?: readonly FixtureSource[];
+  /** Most recent requests kept in the journal. */
+  journalSize?: number;
+  /** Delay added to every emulated request. */
+  latency?: LatencyRange;
+  /** Seed of the latency PRNG. */
+  seed?: number;
 }
 
-/** Everything the routes share: the store, the clock, the buckets and the URLs. */
+export const DEFAULT_JOURNAL_SIZE = 10_000;
+
+/**
+ * The mock's state and the operations on it, shared by the routes, the admin
+ * API and the programmatic API: store, clock, buckets, journal, faults.
+ */
 export class MockContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly rateLimit: RateLimit | false;
   readonly buckets = new BucketRegistry();
   readonly downloadLists: DownloadListCache;
+  readonly journal: RequestJournal;
+  readonly faults = new FaultRules();
+  readonly latency: Latency | undefined;
   readonly signingSecret: string;
   readonly signedUrlTtlSeconds: number;
   readonly publicUrlFixed: boolean;
+  readonly startupFixtures: readonly FixtureSource[];
   publicUrl: string;
   closing = false;
 
@@ -33,10 +54,34 @@ export class MockContext {
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
     this.downloadLists = new DownloadListCache(options.store);
+    this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
+    this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.seed ?? 1) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
     this.signedUrlTtlSeconds = options.signedUrlTtlSeconds;
     this.publicUrlFixed = options.publicUrl !== undefined;
     this.publicUrl = stripTrailingSlash(options.publicUrl ?? 'http://127.0.0.1:4010');
+    this.startupFixtures = options.startupFixtures ?? [];
+  }
+
+  /** Merges fixture documents into the store (one transaction; throws FixtureError). */
+  seed(sources: readonly FixtureSource[]): LoadSummary {
+    return loadFixtures(this.store, sources, { now: this.clock.now() });
+  }
+
+  /** Removes every account, key, session and download, and refills every bucket. */
+  wipe(): void {
+    this.store.write((w) => w.wipe());
+    this.buckets.clear();
+  }
+
+  /** Back to the start-up fixtures, in one transaction: no reader sees a half-loaded store. */
+  reset(): LoadSummary {
+    const summary = this.store.write((w) => {
+      w.wipe();
+      return loadFixtures(this.store, this.startupFixtures, { now: this.clock.now() });
+    });
+    this.buckets.clear();
+    return summary;
   }
 }
 

@@ -21,6 +21,10 @@ export default fp(
         sendError(reply, 400, `Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`);
         return;
       }
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        sendError(reply, 413, `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (--body-limit).`);
+        return;
+      }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         sendError(reply, status, error.message);

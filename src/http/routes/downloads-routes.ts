@@ -16,6 +16,8 @@ import type { MockContext } from '../mock-context.js';
 import { sendFile } from '../send-file.js';
 
 const security = [{ api_key_header: [] }];
+// The contract's error statuses, which `Prefer: code=N` may force (Prism style).
+const preferCodes = [401, 404, 429] as const;
 // Descriptions are the contract's, as are the messages.
 const keyedErrors = {
   401: ErrorResponseSchema.describe(MESSAGES[401]),
@@ -41,7 +43,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/v1/sessions/:session_id/downloads',
     {
-      config: { apiKey: true },
+      config: { apiKey: true, emulated: true, preferCodes },
       schema: {
         tags: ['Browser Sessions'],
         summary: 'List Session Downloads',
@@ -65,7 +67,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/v1/sessions/:session_id/downloads/:download_id/fetch',
     {
-      config: { apiKey: true },
+      config: { apiKey: true, emulated: true, preferCodes },
       schema: {
         tags: ['Browser Sessions'],
         summary: 'Fetch Session Download',
@@ -91,7 +93,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/sessions/:session_id/downloads/:download_id/fetch',
     {
-      config: { apiKey: true },
+      config: { apiKey: true, emulated: true, preferCodes },
       schema: {
         tags: ['Files'],
         summary: 'Download a file (file_link)',
@@ -113,6 +115,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/signed-downloads/:download_id',
     {
+      config: { emulated: true },
       schema: {
         tags: ['Files'],
         summary: 'Download a file through a signed URL',

@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { fingerprintKey } from '../../domain/api-keys.js';
+import { MESSAGES, sendError } from '../errors.js';
+import type { MockContext } from '../mock-context.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route of the emulated API: journaled, and subject to latency, faults and Prefer. */
+    emulated?: boolean;
+    /** Statuses a `Prefer: code=N` header may force on this route (the contract's). */
+    preferCodes?: readonly number[];
+  }
+  interface FastifyRequest {
+    forced: boolean;
+    faultId: string | null;
+  }
+}
+
+const FAULT_MESSAGES: Record<number, string> = {
+  ...MESSAGES,
+  502: 'Bad gateway.',
+  503: 'Service unavailable.',
+  504: 'Gateway timeout.',
+};
+
+/** The first `code=N` preference of a Prefer header (RFC 7240), as Prism reads it. */
+function preferredCode(header: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  if (!text) return undefined;
+  const m = /(?:^|[,;\s])code\s*=\s*"?([^",;\s]*)"?/i.exec(text);
+  return m?.[1];
+}
+
+/**
+ * What a test suite steers on the emulated API, in order: latency and fault
+ * rules, then `Prefer: code=…`; and the journal of every request. Runs before
+ * the key check so a fault or a forced answer needs no key and takes no token.
+ */
+export default fp(
+  async function emulationControls(app: FastifyInstance, { mock }: { mock: MockContext }) {
+    app.decorateRequest('forced', false);
+    app.decorateRequest('faultId', null);
+
+    const sessionIdOf = (request: FastifyRequest) => (request.params as { session_id?: string } | undefined)?.session_id;
+    const pathOf = (request: FastifyRequest) => {
+      const q = request.url.indexOf('?');
+      return q === -1 ? request.url : request.url.slice(0, q);
+    };
+    const keyFingerprint = (request: FastifyRequest) => {
+      if (request.apiKey) return request.apiKey.fingerprint;
+      const key = request.headers['anchor-api-key'];
+      return typeof key === 'string' && key !== '' ? fingerprintKey(key) : null;
+    };
+    const record = (request: FastifyRequest, status: number, durationMs: number, bytes: number) =>
+      mock.journal.add({
+        time: new Date(mock.clock.now()).toISOString(),
+        method: request.method,
+        path: pathOf(request),
+        session_id: sessionIdOf(request) ?? null,
+        status,
+        duration_ms: Math.round(durationMs * 1000) / 1000,
+        response_bytes: bytes,
+        key_fingerprint: keyFingerprint(request),
+        forced: request.forced,
+        fault_id: request.faultId,
+      });
+
+    async function steer(request: FastifyRequest, reply: FastifyReply) {
+      const config = request.routeOptions.config;
+      const header = request.headers['anchor-api-key'];
+      const rule = mock.faults.take({
+        method: request.method,
+        path: pathOf(request),
+        sessionId: sessionIdOf(request),
+        apiKey: typeof header === 'string' ? header : undefined,
+      });
+      const delay = (mock.latency?.next() ?? 0) + (rule?.delay_ms ?? 0);
+      if (delay > 0) await sleep(delay);
+
+      if (rule && (rule.status !== undefined || rule.error !== undefined)) {
+        request.faultId = rule.id;
+        if (rule.error !== undefined) {
+          const socket = request.raw.socket;
+          if (rule.error === 'reset') socket.resetAndDestroy();
+          else socket.end();
+          record(request, 0, reply.elapsedTime, 0);
+          return reply.hijack();
+        }
+        if (rule.headers) reply.headers(rule.headers);
+        return sendError(reply, rule.status!, FAULT_MESSAGES[rule.status!] ?? 'Injected fault.');
+      }
+
+      const code = preferredCode(request.headers.prefer);
+      if (code === undefined || config.preferCodes === undefined) return;
+      const allowed = config.preferCodes;
+      const n = Number(code);
+      if (n === 200) return; // the route's normal answer
+      if (!allowed.includes(n)) {
+        return sendError(reply, 400, `Prefer: code=${code} is not a response of this route; allowed: ${[200, ...allowed].join(', ')}.`);
+      }
+      request.forced = true;
+      if (n === 429) reply.headers({ 'retry-after-ms': 1000, 'retry-after': 1 });
+      return sendError(reply, n, MESSAGES[n as 401 | 404 | 429]);
+    }
+
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.config.emulated) await steer(request, reply);
+    });
+
+    app.addHook('onResponse', async (request, reply) => {
+      if (!request.routeOptions.config.emulated) return;
+      const length = reply.getHeader('content-length');
+      record(request, reply.statusCode, reply.elapsedTime, length === undefined ? 0 : Number(length));
+    });
+  },
+  { name: 'emulation-controls', dependencies: ['error-envelope'] },
+);

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { Id } from './fixture-schema.js';
+
+// Bodies of the /_mock control API (anchorbrowser-mock's own, not the contract's).
+
+export const FAULT_STATUSES = [401, 404, 429, 500, 502, 503, 504] as const;
+
+export const FaultRuleInput = z
+  .strictObject({
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
+      .transform((m) => m.toUpperCase())
+      .optional()
+      .describe('Match only this method.'),
+    path: z.string().startsWith('/', 'must start with /').max(2048).optional().describe('Match the request path; * matches any run of characters.'),
+    session_id: Id.optional().describe('Match only requests for this session.'),
+    api_key: z.string().min(1).max(256).optional().describe('Match only requests made with this key (stored hashed, listed by fingerprint).'),
+    status: z
+      .literal(FAULT_STATUSES, { error: `must be one of ${FAULT_STATUSES.join(', ')}` })
+      .optional()
+      .describe(`Answer this status in the error envelope: one of ${FAULT_STATUSES.join(', ')}.`),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string().max(8192))
+      .optional()
+      .describe('Extra response headers with status, e.g. {"retry-after": "1"}.'),
+    error: z.enum(['reset', 'empty']).optional().describe('"reset" destroys the connection; "empty" closes it without a reply.'),
+    delay_ms: z.int().min(0).max(600_000).optional().describe('Wait this long first (added to --latency).'),
+    times: z.int().min(1).optional().describe('Expire the rule after this many matches.'),
+  })
+  .refine((r) => !(r.status !== undefined && r.error !== undefined), { message: 'give status or error, not both' })
+  .refine((r) => r.status !== undefined || r.error !== undefined || r.delay_ms !== undefined, {
+    message: 'a rule needs status, error or delay_ms',
+  })
+  .refine((r) => r.headers === undefined || r.status !== undefined, { message: 'headers go with status', path: ['headers'] });
+export type FaultRuleInput = z.output<typeof FaultRuleInput>;
+
+export const FaultRuleView = z
+  .object({
+    id: z.string(),
+    method: z.string().optional(),
+    path: z.string().optional(),
+    session_id: z.string().optional(),
+    api_key_fingerprint: z.string().optional(),
+    status: z.int().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    error: z.enum(['reset', 'empty']).optional(),
+    delay_ms: z.int().optional(),
+    times: z.int().optional(),
+    remaining: z.int().nullable().describe('Matches left before the rule expires; null for no limit.'),
+    hits: z.int(),
+  })
+  .meta({ id: 'FaultRule' });
+export type FaultRuleView = z.infer<typeof FaultRuleView>;
+
+export const LoadCountsSchema = z.object({
+  accounts: z.int(),
+  api_keys: z.int(),
+  sessions: z.int(),
+  downloads: z.int(),
+});
+
+export const LoadSummarySchema = z
+  .object({
+    data: z.object({
+      sources: z.array(LoadCountsSchema.extend({ name: z.string() })),
+      totals: LoadCountsSchema,
+    }),
+  })
+  .meta({ id: 'LoadSummary' });
+
+export const StateSchema = z
+  .object({
+    data: z.object({
+      accounts: z.array(LoadCountsSchema.omit({ accounts: true }).extend({ id: z.string() })),
+      totals: LoadCountsSchema,
+    }),
+  })
+  .meta({ id: 'MockState' });
+
+export const JournalEntrySchema = z
+  .object({
+    id: z.int(),
+    time: z.iso.datetime(),
+    method: z.string(),
+    path: z.string(),
+    session_id: z.string().nullable(),
+    status: z.int().describe('0 when a fault closed the connection without an answer.'),
+    duration_ms: z.number(),
+    response_bytes: z.int(),
+    key_fingerprint: z.string().nullable().describe('First 4 characters of the key and a short hash; never the key.'),
+    forced: z.boolean().describe('A Prefer: code=… header chose the answer.'),
+    fault_id: z.string().nullable(),
+  })
+  .meta({ id: 'JournalEntry' });
+
+export const JournalQuery = z.strictObject({
+  session_id: z.string().optional(),
+  status: z.coerce.number().int().min(0).max(599).optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time.'),
+  limit: z.coerce.number().int().min(1).max(1_000_000).optional().describe('Only the newest N matches (still oldest first).'),
+});
+
+export const JournalResponse = z
+  .object({ data: z.object({ count: z.int(), items: z.array(JournalEntrySchema) }) })
+  .meta({ id: 'JournalResponse' });
+
+export const ClockBody = z
+  .strictObject({
+    advance_ms: z.number().min(0).finite().optional(),
+    now: z.iso.datetime({ offset: true }).optional(),
+    mode: z.enum(['real', 'manual']).optional(),
+  })
+  .refine((b) => b.advance_ms !== undefined || b.now !== undefined || b.mode !== undefined, {
+    message: 'give advance_ms, now or mode',
+  })
+  .refine((b) => !(b.advance_ms !== undefined && b.now !== undefined), { message: 'give advance_ms or now, not both' });
+
+export const ClockState = z
+  .object({ data: z.object({ mode: z.enum(['real', 'manual']), now: z.iso.datetime(), epoch_ms: z.number() }) })
+  .meta({ id: 'ClockState' });
