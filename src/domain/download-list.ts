@@ -20,29 +20,44 @@ export function toDownloadItem(row: DownloadRow, publicUrl: string): DownloadIte
   };
 }
 
+export interface ListedSession {
+  accountId: string;
+  /** The serialized 200 body of List Session Downloads. */
+  body: string;
+}
+
+const CACHE_LIMIT = 10_000;
+
 /**
- * The serialized 200 body of List Session Downloads, per session, cached
- * until the next write to the store or a change of public URL.
+ * Sessions as List Session Downloads answers them, owner and serialized body,
+ * cached until the next write to the store (any write path bumps its
+ * generation) or a change of public URL. Unknown ids are cached too, bounded.
  */
 export class DownloadListCache {
-  readonly #bodies = new Map<string, string>();
+  readonly #sessions = new Map<string, ListedSession | null>();
   #generation = -1;
   #publicUrl = '';
 
   constructor(private readonly store: Store) {}
 
-  body(sessionId: string, publicUrl: string): string {
+  get(sessionId: string, publicUrl: string): ListedSession | undefined {
     if (this.#generation !== this.store.generation || this.#publicUrl !== publicUrl) {
-      this.#bodies.clear();
+      this.#sessions.clear();
       this.#generation = this.store.generation;
       this.#publicUrl = publicUrl;
     }
-    let body = this.#bodies.get(sessionId);
-    if (body === undefined) {
-      const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, publicUrl));
-      body = JSON.stringify({ data: { count: items.length, items } });
-      this.#bodies.set(sessionId, body);
+    let listed = this.#sessions.get(sessionId);
+    if (listed === undefined) {
+      const session = this.store.findSession(sessionId);
+      if (session) {
+        const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, publicUrl));
+        listed = { accountId: session.account_id, body: JSON.stringify({ data: { count: items.length, items } }) };
+      } else {
+        listed = null;
+      }
+      if (this.#sessions.size >= CACHE_LIMIT) this.#sessions.clear();
+      this.#sessions.set(sessionId, listed);
     }
-    return body;
+    return listed ?? undefined;
   }
 }

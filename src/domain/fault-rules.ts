@@ -45,7 +45,7 @@ export class FaultRules {
 
   /** The first matching rule, counted as used; undefined if none matches. */
   take(facts: RequestFacts): FaultRuleView | undefined {
-    if (this.#rules.length === 0) return undefined;
+    if (this.#rules.length === 0) return undefined; // the common case, kept cheap
     let keyHash: string | undefined;
     for (const rule of this.#rules) {
       const r = rule.input;

@@ -28,8 +28,12 @@ export interface JournalFilter {
   limit?: number;
 }
 
+/** As recorded: the time stays a number until someone reads the journal. */
+export type JournalRecord = Omit<JournalEntry, 'id' | 'time'> & { timeMs: number };
+type Stored = JournalRecord & { id: number };
+
 export class RequestJournal {
-  #entries: JournalEntry[] = [];
+  #entries: Stored[] = [];
   #start = 0;
   #nextId = 1;
 
@@ -37,8 +41,9 @@ export class RequestJournal {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('journal size must be an integer >= 1');
   }
 
-  add(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full = { id: this.#nextId++, ...entry };
+  add(entry: JournalRecord): void {
+    const full = entry as Stored;
+    full.id = this.#nextId++;
     if (this.#entries.length - this.#start < this.capacity) {
       this.#entries.push(full);
     } else {
@@ -50,7 +55,6 @@ export class RequestJournal {
         this.#start = 0;
       }
     }
-    return full;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
@@ -59,8 +63,9 @@ export class RequestJournal {
       const e = this.#entries[i]!;
       if (filter.sessionId !== undefined && e.session_id !== filter.sessionId) continue;
       if (filter.status !== undefined && e.status !== filter.status) continue;
-      if (filter.since !== undefined && Date.parse(e.time) < filter.since) continue;
-      out.push(e);
+      if (filter.since !== undefined && e.timeMs < filter.since) continue;
+      const { timeMs, id, ...rest } = e;
+      out.push({ id, time: new Date(timeMs).toISOString(), ...rest });
     }
     return filter.limit !== undefined ? out.slice(Math.max(0, out.length - filter.limit)) : out;
   }

@@ -36,10 +36,11 @@ export class TokenBucket {
   }
 
   #refill(now: number): void {
-    // A clock set backwards must not drain the bucket.
+    // A clock set backwards neither drains nor refills the bucket; refilling
+    // goes on from the new reading.
     const elapsed = Math.max(0, now - this.#updatedAt);
     this.#tokens = Math.min(this.limit.capacity, this.#tokens + (elapsed / 1000) * this.limit.refillPerSecond);
-    this.#updatedAt = Math.max(this.#updatedAt, now);
+    this.#updatedAt = now;
   }
 
   take(now: number): TakeResult {

@@ -67,11 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   const routes = collectRoutes(app);
 
-  app.addHook('onRequest', async (_request, reply) => {
-    if (mock.closing) {
-      reply.header('connection', 'close');
-      return sendError(reply, 503, 'The mock is shutting down.');
-    }
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!mock.closing) return done();
+    reply.header('connection', 'close');
+    sendError(reply, 503, 'The mock is shutting down.');
   });
   app.addHook('preClose', async () => {
     mock.closing = true;

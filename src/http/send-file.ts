@@ -27,7 +27,8 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, row: Down
   const rangeHeader = request.headers.range;
   // If-Range with another validator asks for the whole, current file.
   const ifRange = request.headers['if-range'];
-  if (rangeHeader && (!ifRange || ifRange === row.etag)) {
+  // Only byte ranges are understood; a Range in another unit is ignored (RFC 9110 §14.2).
+  if (rangeHeader && /^\s*bytes=/i.test(rangeHeader) && (!ifRange || ifRange === row.etag)) {
     const ranges = parseRange(row.size, rangeHeader, { combine: true });
     if (ranges === -1) {
       reply.header('content-range', `bytes */${row.size}`);

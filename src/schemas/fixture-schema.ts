@@ -12,7 +12,7 @@ export const Id = z
   .min(1, 'must not be empty')
   .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^/\u0000-\u001f\u007f]*$/, 'must not contain "/" or control characters');
+  .regex(/^[^/\u0000-\u001f\u007f-\u009f]*$/, 'must not contain "/" or control characters');
 
 export const ApiKey = z
   .string()

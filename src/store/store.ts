@@ -40,7 +40,9 @@ export interface AccountCounts {
   downloads: number;
 }
 
-export class SchemaVersionError extends Error {}
+export class SchemaVersionError extends Error {
+  override name = 'SchemaVersionError';
+}
 
 export interface StoreOptions {
   /** A file path, or ':memory:'. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hashKey, hashesMatch } from '../../domain/api-keys.js';
 import type { ApiKeyRow } from '../../store/store.js';
@@ -45,14 +45,18 @@ export default fp(
       return row;
     };
 
-    async function guard(request: FastifyRequest, reply: FastifyReply) {
+    // Callback style: no promise per request. Answering ends the chain (no done()).
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!request.routeOptions.config.apiKey) return done();
       const header = request.headers['anchor-api-key'];
-      const key = typeof header === 'string' ? header : undefined;
-      const row = key ? lookup(key) : undefined;
-      if (!row) return sendError(reply, 401, MESSAGES[401]);
+      const row = typeof header === 'string' && header !== '' ? lookup(header) : undefined;
+      if (!row) {
+        sendError(reply, 401, MESSAGES[401]);
+        return;
+      }
       request.apiKey = row;
+      if (mock.rateLimit === false) return done();
 
-      if (mock.rateLimit === false) return;
       const limit =
         row.rate_capacity !== null && row.rate_refill_per_second !== null
           ? { capacity: row.rate_capacity, refillPerSecond: row.rate_refill_per_second }
@@ -63,18 +67,13 @@ export default fp(
         'x-ratelimit-remaining': taken.remaining,
         'x-ratelimit-reset': taken.resetSeconds,
       });
-      if (!taken.allowed) {
-        // The official SDK waits for whatever these say, so they are exact, never inflated.
-        reply.headers({
-          'retry-after-ms': taken.retryAfterMs,
-          'retry-after': Math.max(1, Math.ceil(taken.retryAfterMs / 1000)),
-        });
-        return sendError(reply, 429, MESSAGES[429]);
-      }
-    }
-
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.config.apiKey) await guard(request, reply);
+      if (taken.allowed) return done();
+      // The official SDK waits for whatever these say, so they are exact, never inflated.
+      reply.headers({
+        'retry-after-ms': taken.retryAfterMs,
+        'retry-after': Math.max(1, Math.ceil(taken.retryAfterMs / 1000)),
+      });
+      sendError(reply, 429, MESSAGES[429]);
     });
   },
   { name: 'api-key-guard', dependencies: ['error-envelope'] },

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { fingerprintKey } from '../../domain/api-keys.js';
+import type { FaultRuleView } from '../../schemas/admin-schemas.js';
 import { MESSAGES, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
 
@@ -55,7 +55,7 @@ export default fp(
     };
     const record = (request: FastifyRequest, status: number, durationMs: number, bytes: number) =>
       mock.journal.add({
-        time: new Date(mock.clock.now()).toISOString(),
+        timeMs: mock.clock.now(),
         method: request.method,
         path: pathOf(request),
         session_id: sessionIdOf(request) ?? null,
@@ -67,8 +67,39 @@ export default fp(
         fault_id: request.faultId,
       });
 
-    async function steer(request: FastifyRequest, reply: FastifyReply) {
-      const config = request.routeOptions.config;
+    // Callback-style hooks: no promise per request on the hot path. A hook
+    // that answers does not call done(), which ends the chain there.
+    function act(request: FastifyRequest, reply: FastifyReply, rule: FaultRuleView | undefined, done: () => void) {
+      if (rule && (rule.status !== undefined || rule.error !== undefined)) {
+        request.faultId = rule.id;
+        if (rule.error !== undefined) {
+          const socket = request.raw.socket;
+          if (rule.error === 'reset') socket.resetAndDestroy();
+          else socket.end();
+          record(request, 0, reply.elapsedTime, 0);
+          reply.hijack();
+          return;
+        }
+        if (rule.headers) reply.headers(rule.headers);
+        sendError(reply, rule.status!, FAULT_MESSAGES[rule.status!] ?? 'Injected fault.');
+        return;
+      }
+
+      const allowed = request.routeOptions.config.preferCodes;
+      const code = allowed && preferredCode(request.headers.prefer);
+      if (!allowed || code === undefined || code === '200') return done(); // 200: the route's normal answer
+      const n = Number(code);
+      if (!allowed.includes(n)) {
+        sendError(reply, 400, `Prefer: code=${code} is not a response of this route; allowed: ${[200, ...allowed].join(', ')}.`);
+        return;
+      }
+      request.forced = true;
+      if (n === 429) reply.headers({ 'retry-after-ms': 1000, 'retry-after': 1 });
+      sendError(reply, n, MESSAGES[n as 401 | 404 | 429]);
+    }
+
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!request.routeOptions.config.emulated) return done();
       const header = request.headers['anchor-api-key'];
       const rule = mock.faults.take({
         method: request.method,
@@ -77,42 +108,16 @@ export default fp(
         apiKey: typeof header === 'string' ? header : undefined,
       });
       const delay = (mock.latency?.next() ?? 0) + (rule?.delay_ms ?? 0);
-      if (delay > 0) await sleep(delay);
-
-      if (rule && (rule.status !== undefined || rule.error !== undefined)) {
-        request.faultId = rule.id;
-        if (rule.error !== undefined) {
-          const socket = request.raw.socket;
-          if (rule.error === 'reset') socket.resetAndDestroy();
-          else socket.end();
-          record(request, 0, reply.elapsedTime, 0);
-          return reply.hijack();
-        }
-        if (rule.headers) reply.headers(rule.headers);
-        return sendError(reply, rule.status!, FAULT_MESSAGES[rule.status!] ?? 'Injected fault.');
-      }
-
-      const code = preferredCode(request.headers.prefer);
-      if (code === undefined || config.preferCodes === undefined) return;
-      const allowed = config.preferCodes;
-      const n = Number(code);
-      if (n === 200) return; // the route's normal answer
-      if (!allowed.includes(n)) {
-        return sendError(reply, 400, `Prefer: code=${code} is not a response of this route; allowed: ${[200, ...allowed].join(', ')}.`);
-      }
-      request.forced = true;
-      if (n === 429) reply.headers({ 'retry-after-ms': 1000, 'retry-after': 1 });
-      return sendError(reply, n, MESSAGES[n as 401 | 404 | 429]);
-    }
-
-    app.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.config.emulated) await steer(request, reply);
+      if (delay > 0) setTimeout(act, delay, request, reply, rule, done);
+      else act(request, reply, rule, done);
     });
 
-    app.addHook('onResponse', async (request, reply) => {
-      if (!request.routeOptions.config.emulated) return;
-      const length = reply.getHeader('content-length');
-      record(request, reply.statusCode, reply.elapsedTime, length === undefined ? 0 : Number(length));
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.routeOptions.config.emulated) {
+        const length = reply.getHeader('content-length');
+        record(request, reply.statusCode, reply.elapsedTime, length === undefined ? 0 : Number(length));
+      }
+      done();
     });
   },
   { name: 'emulation-controls', dependencies: ['error-envelope'] },

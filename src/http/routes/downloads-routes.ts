@@ -54,13 +54,15 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
         response: { 200: DownloadListResponseSchema.describe('A list of download metadata associated with the browser session.'), ...keyedErrors },
       },
     },
-    async (request, reply) => {
-      const { session_id } = request.params;
-      if (!ownedSession(mock, request.apiKey, session_id)) return sendError(reply, 404, MESSAGES[404]);
-      // Pre-serialized and cached per session (see DownloadListCache); Fastify
-      // sends a string with a JSON content type as it is, skipping the serializer.
-      const body: string = mock.downloadLists.body(session_id, mock.publicUrl);
-      return reply.type(JSON_CONTENT_TYPE).send(body as never);
+    (request, reply) => {
+      const listed = mock.downloadLists.get(request.params.session_id, mock.publicUrl);
+      if (!listed || listed.accountId !== request.apiKey?.account_id) {
+        sendError(reply, 404, MESSAGES[404]);
+        return;
+      }
+      // Pre-serialized (see DownloadListCache); Fastify sends a string with a
+      // JSON content type as it is, skipping the serializer.
+      reply.type(JSON_CONTENT_TYPE).send(listed.body as never);
     },
   );
 
