@@ -25,8 +25,9 @@ const port = numeric(z.number().int('must be a whole number').max(65535, 'must b
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://mock:4010' });
 const latency = z.string().refine((v) => parseLatency(v) !== undefined, 'must be <ms> or <min>-<max> with min <= max, e.g. 20-80');
 const clockMode = z.enum(['real', 'manual'], { error: 'must be real or manual' });
+const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const wholeNumber = numeric(z.number().int('must be a whole number'));
-const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const logLevel = z.enum(levels, { error: `must be one of ${levels.join(', ')}` });
 
 export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'host', kind: 'string', valueName: 'addr', defaultText: '127.0.0.1', description: 'Address to listen on (0.0.0.0 in a container).', commands: ['serve'] },
@@ -92,7 +93,7 @@ export function parseOptions(
     });
   } catch (err) {
     // node:util's messages name the flag; keep their first sentence.
-    throw new UsageError((err as Error).message.split('. ')[0]!.replace(/\.$/, ''));
+    throw new UsageError((err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ''));
   }
 
   const values: ParsedOptions['values'] = {};

@@ -72,9 +72,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('connection', 'close');
     sendError(reply, 503, 'The mock is shutting down.');
   });
+  // Closing: new requests on open connections get a 503; connections that
+  // go idle once their in-flight request is answered are closed, so close()
+  // finishes as soon as the last request does.
+  let idleSweep: NodeJS.Timeout | undefined;
   app.addHook('preClose', async () => {
     mock.closing = true;
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), 25).unref();
   });
+  app.addHook('onClose', async () => clearInterval(idleSweep));
 
   await app.register(errorEnvelope);
   await app.register(openapi, { version: PACKAGE_VERSION });

@@ -6,6 +6,9 @@ import { z } from 'zod';
 export const MAX_ID_LENGTH = 256;
 /** Largest file one download may hold, content or generated. */
 export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+/** Row limits per document, so a runaway generator fails clearly instead of filling the disk. */
+export const MAX_ROWS = { accounts: 10_000, api_keys: 1_000, sessions: 100_000, downloads: 100_000 } as const;
+const atMost = (n: number) => `must have at most ${n.toLocaleString('en-US')} items`;
 
 export const Id = z
   .string()
@@ -60,17 +63,17 @@ export const DownloadFixture = z.strictObject({
 export const SessionFixture = z.strictObject({
   id: Id.optional(),
   created_at: Timestamp.optional(),
-  downloads: z.array(DownloadFixture).optional(),
+  downloads: z.array(DownloadFixture).max(MAX_ROWS.downloads, atMost(MAX_ROWS.downloads)).optional(),
 });
 
 export const AccountFixture = z.strictObject({
   id: Id,
-  api_keys: z.array(ApiKeyEntry).optional(),
-  sessions: z.array(SessionFixture).optional(),
+  api_keys: z.array(ApiKeyEntry).max(MAX_ROWS.api_keys, atMost(MAX_ROWS.api_keys)).optional(),
+  sessions: z.array(SessionFixture).max(MAX_ROWS.sessions, atMost(MAX_ROWS.sessions)).optional(),
 });
 
 export const FixtureDocument = z.strictObject({
-  accounts: z.array(AccountFixture),
+  accounts: z.array(AccountFixture).max(MAX_ROWS.accounts, atMost(MAX_ROWS.accounts)),
 });
 
 export type FixtureDocument = z.infer<typeof FixtureDocument>;
