@@ -128,7 +128,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       mock.wipe();
     },
     requests(filter = {}) {
-      return mock.journal.list({ ...filter, since: filter.since === undefined ? undefined : toMs(filter.since) });
+      const since = filter.since === undefined ? undefined : toMs(filter.since);
+      if (since !== undefined && Number.isNaN(since)) throw new TypeError(`requests(): since is not a valid time: ${String(filter.since)}`);
+      return mock.journal.list({ ...filter, since });
     },
     clearRequests() {
       mock.journal.clear();

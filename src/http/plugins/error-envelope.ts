@@ -17,7 +17,8 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(error)) {
         const first = error.validation[0];
-        const where = first?.instancePath ? `${error.validationContext ?? 'request'}${first.instancePath.replaceAll('/', '.')}` : (error.validationContext ?? 'request');
+        const field = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
+        const where = `${error.validationContext ?? 'request'}${field ? `.${field}` : ''}`;
         sendError(reply, 400, `Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`);
         return;
       }
