@@ -1,15 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { Clock } from './domain/clock.js';
 import { readFixtureFiles, type FixtureSource, type LoadSummary } from './fixtures/fixture-loader.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { publicUrlFor } from './http/mock-context.js';
-import { Store } from './store/store.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
-/** The fixtures shipped with the package, used when none are named. */
-export const BUNDLED_FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url));
+export { BUNDLED_FIXTURES } from './fixtures/bundled.js';
+export { openStore } from './store/open-store.js';
 
 export interface ServerConfig extends Omit<AppOptions, 'store' | 'clock' | 'startupFixtures'> {
   host: string;
@@ -26,11 +24,6 @@ export interface RunningServer {
   url: string;
   loaded: LoadSummary;
   warnings: string[];
-}
-
-export function openStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  return new Store({ path });
 }
 
 /**

@@ -2,7 +2,8 @@
 import { Clock, type ClockMode } from '../domain/clock.js';
 import { parseLatency } from '../domain/latency.js';
 import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';
-import { BUNDLED_FIXTURES, openStore, startServer } from '../server.js';
+import { BUNDLED_FIXTURES } from '../fixtures/bundled.js';
+import { openStore } from '../store/open-store.js';
 import { SchemaVersionError } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
@@ -34,6 +35,8 @@ async function serve(opts: ParsedOptions): Promise<void> {
   if (v['no-fixtures'] === true && v.fixtures !== undefined) throw new UsageError('--fixtures and --no-fixtures cannot be used together');
   if (v['no-admin'] === true && v['admin-token'] !== undefined) throw new UsageError('--admin-token and --no-admin cannot be used together');
   const level = (v['log-level'] as string | undefined) ?? 'info';
+  // Loaded here, not at the top, so `seed` and `healthcheck` skip Fastify's start-up cost.
+  const { startServer } = await import('../server.js');
   const server = await startServer({
     host: (v.host as string | undefined) ?? '127.0.0.1',
     port: (v.port as number | undefined) ?? 4010,

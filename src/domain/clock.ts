@@ -5,6 +5,9 @@
  */
 export type ClockMode = 'real' | 'manual';
 
+/** 9999-12-31T23:59:59.999Z */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
 export class Clock {
   #mode: ClockMode;
   #offsetMs = 0;
@@ -29,13 +32,14 @@ export class Clock {
 
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance needs a finite number of milliseconds >= 0');
-    if (this.#mode === 'manual') this.#frozenAt += ms;
-    else this.#offsetMs += ms;
-    return this.now();
+    return this.set(this.now() + ms);
   }
 
   set(epochMs: number): number {
-    if (!Number.isFinite(epochMs)) throw new RangeError('set needs a finite epoch time in milliseconds');
+    // Every reading must stay a valid date (created_at, the journal, Retry-After).
+    if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) {
+      throw new RangeError('the clock must stay between 1970-01-01 and 9999-12-31');
+    }
     if (this.#mode === 'manual') this.#frozenAt = epochMs;
     else this.#offsetMs = epochMs - this.#wall();
     return this.now();

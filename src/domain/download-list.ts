@@ -22,8 +22,8 @@ export function toDownloadItem(row: DownloadRow, publicUrl: string): DownloadIte
 
 export interface ListedSession {
   accountId: string;
-  /** The serialized 200 body of List Session Downloads. */
-  body: string;
+  /** The serialized 200 body of List Session Downloads, as UTF-8 bytes. */
+  body: Buffer;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -51,7 +51,7 @@ export class DownloadListCache {
       const session = this.store.findSession(sessionId);
       if (session) {
         const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, publicUrl));
-        listed = { accountId: session.account_id, body: JSON.stringify({ data: { count: items.length, items } }) };
+        listed = { accountId: session.account_id, body: Buffer.from(JSON.stringify({ data: { count: items.length, items } })) };
       } else {
         listed = null;
       }

@@ -6,6 +6,29 @@ import { createHash } from 'node:crypto';
  * serve the same file and the DB need not store it.
  */
 export function generateContent(downloadId: string, size: number): Buffer {
+  const key = `${size}:${downloadId}`;
+  const cached = recent.get(key);
+  if (cached) return cached;
+  const bytes = generate(downloadId, size);
+  // Keep recently served files (up to ~64 MB), so a file fetched again and
+  // again is not regenerated and reallocated each time.
+  if (size <= RECENT_LIMIT_BYTES / 8) {
+    recent.set(key, bytes);
+    recentBytes += size;
+    for (const [k, b] of recent) {
+      if (recentBytes <= RECENT_LIMIT_BYTES) break;
+      recent.delete(k);
+      recentBytes -= b.length;
+    }
+  }
+  return bytes;
+}
+
+const RECENT_LIMIT_BYTES = 64 * 1024 * 1024;
+const recent = new Map<string, Buffer>();
+let recentBytes = 0;
+
+function generate(downloadId: string, size: number): Buffer {
   const seed = createHash('sha256').update(`anchorbrowser-mock:${downloadId}`).digest();
   let a = seed.readUInt32LE(0) | 1;
   let b = seed.readUInt32LE(4);

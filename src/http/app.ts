@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { errorBody, JSON_CONTENT_TYPE, sendError } from './errors.js';
@@ -36,7 +38,7 @@ export interface AppOptions extends MockOptions {
 function rawErrorResponse(code: number, message: string): string {
   const body = JSON.stringify(errorBody(code, message));
   return (
-    `HTTP/1.1 ${code} ${code === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\n` +
     `content-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
   );
 }
@@ -50,6 +52,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
+    // Node's own bare 400 for a request without Host would skip the envelope;
+    // no route here depends on Host.
+    http: { requireHostHeader: false },
     // Our own 503 in the envelope (below) instead of Fastify's.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {
@@ -63,6 +68,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorate('mock', mock);
+  // Node drops CONNECT requests unless someone listens for them.
+  app.server.on('connect', (_request, socket: Duplex) => socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const routes = collectRoutes(app);

@@ -15,7 +15,13 @@ export function errorBody(code: number, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
+// The envelopes answered most often, serialized once.
+const preserialized = new Map<string, string>(
+  Object.entries(MESSAGES).map(([code, message]) => [`${code} ${message}`, JSON.stringify(errorBody(Number(code), message))]),
+);
+
 /** Ends a request with the API's error envelope. */
 export function sendError(reply: FastifyReply, code: number, message: string): FastifyReply {
-  return reply.code(code).type(JSON_CONTENT_TYPE).send(JSON.stringify(errorBody(code, message)));
+  const body = preserialized.get(`${code} ${message}`) ?? JSON.stringify(errorBody(code, message));
+  return reply.code(code).type(JSON_CONTENT_TYPE).send(body);
 }

@@ -33,6 +33,12 @@ export interface DownloadWithContent extends DownloadRow {
   content: Buffer | null;
 }
 
+export type DownloadUpsert = Omit<DownloadWithContent, 'created_at'> & { created_at: number | null; default_created_at: number };
+// In statement order; created_at comes again for the DO UPDATE clause.
+type DownloadParams = [
+  string, string, string, string, string, string, number, number, number | null, number, string, Buffer | null, string, number | null,
+];
+
 export interface AccountCounts {
   id: string;
   api_keys: number;
@@ -124,12 +130,13 @@ export class Store {
          VALUES (@id, @account_id, COALESCE(@created_at, @default_created_at))
          ON CONFLICT (id) DO UPDATE SET created_at = COALESCE(@created_at, sessions.created_at)`,
       ),
-      upsertDownload: db.prepare<Omit<DownloadWithContent, 'created_at'> & { created_at: number | null; default_created_at: number }>(
+      // Positional parameters (faster to bind than named ones, which matters
+      // at 100k rows). The WHERE keeps a download from moving to another
+      // session: such a row reports 0 changes.
+      upsertDownload: db.prepare<DownloadParams>(
         `INSERT INTO downloads (id, session_id, original_download_url, origin_url, suggested_file_name,
                                 original_file_name, duration, size, created_at, content_type, content, etag)
-         VALUES (@id, @session_id, @original_download_url, @origin_url, @suggested_file_name,
-                 @original_file_name, @duration, @size, COALESCE(@created_at, @default_created_at),
-                 @content_type, @content, @etag)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            original_download_url = excluded.original_download_url,
            origin_url = excluded.origin_url,
@@ -137,10 +144,11 @@ export class Store {
            original_file_name = excluded.original_file_name,
            duration = excluded.duration,
            size = excluded.size,
-           created_at = COALESCE(@created_at, downloads.created_at),
+           created_at = COALESCE(?, downloads.created_at),
            content_type = excluded.content_type,
            content = excluded.content,
-           etag = excluded.etag`,
+           etag = excluded.etag
+         WHERE downloads.session_id = excluded.session_id`,
       ),
       counts: db.prepare<[], AccountCounts>(
         `SELECT a.id,
@@ -194,7 +202,11 @@ export class Store {
       insertAccount: (id) => void s.insertAccount.run(id),
       upsertKey: (k) => void s.upsertKey.run(k.key_hash, k.fingerprint, k.account_id, k.rate_capacity, k.rate_refill_per_second),
       upsertSession: (row) => void s.upsertSession.run(row),
-      upsertDownload: (row) => void s.upsertDownload.run(row),
+      upsertDownload: (r) =>
+        s.upsertDownload.run(
+          r.id, r.session_id, r.original_download_url, r.origin_url, r.suggested_file_name, r.original_file_name,
+          r.duration, r.size, r.created_at, r.default_created_at, r.content_type, r.content, r.etag, r.created_at,
+        ).changes === 1,
       wipe: () => this.db.exec('DELETE FROM downloads; DELETE FROM sessions; DELETE FROM api_keys; DELETE FROM accounts;'),
     };
     try {
@@ -214,8 +226,7 @@ export interface StoreWriter {
   insertAccount(id: string): void;
   upsertKey(row: ApiKeyRow): void;
   upsertSession(row: { id: string; account_id: string; created_at: number | null; default_created_at: number }): void;
-  upsertDownload(
-    row: Omit<DownloadWithContent, 'created_at'> & { created_at: number | null; default_created_at: number },
-  ): void;
+  /** False when the id belongs to a download of another session (nothing written). */
+  upsertDownload(row: DownloadUpsert): boolean;
   wipe(): void;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { hashKey, hashesMatch } from '../../domain/api-keys.js';
+import { fingerprintKey, hashKey, hashesMatch } from '../../domain/api-keys.js';
 import type { ApiKeyRow } from '../../store/store.js';
 import { MESSAGES, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The key's record, once the guard has let the request through. */
     apiKey?: ApiKeyRow;
+    /** Fingerprint of the key the request carried, once the guard has seen it. */
+    keyFingerprint?: string;
   }
 }
 
@@ -26,30 +28,39 @@ const KEY_CACHE_LIMIT = 10_000;
  */
 export default fp(
   async function apiKeyGuard(app: FastifyInstance, { mock }: { mock: MockContext }) {
-    // Found keys by plaintext, dropped on any write to the store.
-    const known = new Map<string, ApiKeyRow>();
+    app.decorateRequest('apiKey', undefined);
+    app.decorateRequest('keyFingerprint', undefined);
+
+    // Keys seen, by plaintext, with their record (or none) and fingerprint:
+    // one hash and one query per distinct key until the next write to the
+    // store. In memory only; the store itself holds no plaintext key.
+    const seen = new Map<string, { row: ApiKeyRow | undefined; fingerprint: string }>();
     let generation = -1;
 
-    const lookup = (key: string): ApiKeyRow | undefined => {
+    const lookup = (key: string) => {
       if (generation !== mock.store.generation) {
-        known.clear();
+        seen.clear();
         generation = mock.store.generation;
       }
-      const cached = known.get(key);
-      if (cached) return cached;
-      const keyHash = hashKey(key);
-      const row = mock.store.findKey(keyHash);
-      if (!row || !hashesMatch(row.key_hash, keyHash)) return undefined;
-      if (known.size >= KEY_CACHE_LIMIT) known.clear();
-      known.set(key, row);
-      return row;
+      let entry = seen.get(key);
+      if (entry === undefined) {
+        const keyHash = hashKey(key);
+        const found = mock.store.findKey(keyHash);
+        const row = found && hashesMatch(found.key_hash, keyHash) ? found : undefined;
+        entry = { row, fingerprint: row?.fingerprint ?? fingerprintKey(key, keyHash) };
+        if (seen.size >= KEY_CACHE_LIMIT) seen.clear();
+        seen.set(key, entry);
+      }
+      return entry;
     };
 
     // Callback style: no promise per request. Answering ends the chain (no done()).
     app.addHook('onRequest', (request, reply, done) => {
       if (!request.routeOptions.config.apiKey) return done();
       const header = request.headers['anchor-api-key'];
-      const row = typeof header === 'string' && header !== '' ? lookup(header) : undefined;
+      const entry = typeof header === 'string' && header !== '' ? lookup(header) : undefined;
+      if (entry) request.keyFingerprint = entry.fingerprint;
+      const row = entry?.row;
       if (!row) {
         sendError(reply, 401, MESSAGES[401]);
         return;

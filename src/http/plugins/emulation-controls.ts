@@ -49,7 +49,7 @@ export default fp(
       return q === -1 ? request.url : request.url.slice(0, q);
     };
     const keyFingerprint = (request: FastifyRequest) => {
-      if (request.apiKey) return request.apiKey.fingerprint;
+      if (request.keyFingerprint !== undefined) return request.keyFingerprint;
       const key = request.headers['anchor-api-key'];
       return typeof key === 'string' && key !== '' ? fingerprintKey(key) : null;
     };

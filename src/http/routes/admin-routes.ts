@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_EPOCH_MS } from '../../domain/clock.js';
 import { FixtureError, parseFixtureText } from '../../fixtures/fixture-loader.js';
 import {
   ClockBody,
@@ -217,8 +218,10 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
         response: { 200: ClockState, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { mode, advance_ms, now } = request.body;
+      const target = advance_ms !== undefined ? mock.clock.now() + advance_ms : now !== undefined ? Date.parse(now) : mock.clock.now();
+      if (target > MAX_EPOCH_MS) return sendError(reply, 400, 'The clock must stay before 9999-12-31T23:59:59.999Z.');
       if (mode !== undefined) mock.clock.setMode(mode);
       if (advance_ms !== undefined) mock.clock.advance(advance_ms);
       if (now !== undefined) mock.clock.set(Date.parse(now));

@@ -60,8 +60,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
         sendError(reply, 404, MESSAGES[404]);
         return;
       }
-      // Pre-serialized (see DownloadListCache); Fastify sends a string with a
-      // JSON content type as it is, skipping the serializer.
+      // Pre-serialized bytes (see DownloadListCache): sent as they are, no serializer, no encoding.
       reply.type(JSON_CONTENT_TYPE).send(listed.body as never);
     },
   );
