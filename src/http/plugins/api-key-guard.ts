@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { fingerprintKey, hashKey, hashesMatch } from '../../domain/api-keys.js';
 import type { ApiKeyRow } from '../../store/store.js';
@@ -6,9 +6,9 @@ import { MESSAGES, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route needs an `anchor-api-key` and takes a token from its bucket. */
-    apiKey?: boolean;
+  interface FastifyInstance {
+    /** onRequest hook of a route that needs an `anchor-api-key` and takes a token from its bucket. */
+    apiKeyGuard: onRequestHookHandler;
   }
   interface FastifyRequest {
     /** The key's record, once the guard has let the request through. */
@@ -55,8 +55,7 @@ export default fp(
     };
 
     // Callback style: no promise per request. Answering ends the chain (no done()).
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!request.routeOptions.config.apiKey) return done();
+    app.decorate('apiKeyGuard', function apiKeyGuard(request, reply, done) {
       const header = request.headers['anchor-api-key'];
       const entry = typeof header === 'string' && header !== '' ? lookup(header) : undefined;
       if (entry) request.keyFingerprint = entry.fingerprint;

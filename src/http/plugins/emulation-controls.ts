@@ -1,16 +1,23 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { fingerprintKey } from '../../domain/api-keys.js';
 import type { FaultRuleView } from '../../schemas/admin-schemas.js';
 import { MESSAGES, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
 
+export interface EmulationHooks {
+  /**
+   * onRequest hook of an emulated route: latency, fault rules, then `Prefer:
+   * code=N` for the given codes (the route's contract statuses; none: no Prefer).
+   */
+  steer(preferCodes?: readonly number[]): onRequestHookHandler;
+  /** onResponse hook of an emulated route: the journal. */
+  journal: onResponseHookHandler;
+}
+
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** A route of the emulated API: journaled, and subject to latency, faults and Prefer. */
-    emulated?: boolean;
-    /** Statuses a `Prefer: code=N` header may force on this route (the contract's). */
-    preferCodes?: readonly number[];
+  interface FastifyInstance {
+    emulation: EmulationHooks;
   }
   interface FastifyRequest {
     forced: boolean;
@@ -69,7 +76,13 @@ export default fp(
 
     // Callback-style hooks: no promise per request on the hot path. A hook
     // that answers does not call done(), which ends the chain there.
-    function act(request: FastifyRequest, reply: FastifyReply, rule: FaultRuleView | undefined, done: () => void) {
+    function act(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      rule: FaultRuleView | undefined,
+      allowed: readonly number[] | undefined,
+      done: () => void,
+    ) {
       if (rule && (rule.status !== undefined || rule.error !== undefined)) {
         request.faultId = rule.id;
         if (rule.error !== undefined) {
@@ -85,7 +98,6 @@ export default fp(
         return;
       }
 
-      const allowed = request.routeOptions.config.preferCodes;
       const code = allowed && preferredCode(request.headers.prefer);
       if (!allowed || code === undefined || code === '200') return done(); // 200: the route's normal answer
       const n = Number(code);
@@ -98,27 +110,29 @@ export default fp(
       sendError(reply, n, MESSAGES[n as 401 | 404 | 429]);
     }
 
-    app.addHook('onRequest', (request, reply, done) => {
-      if (!request.routeOptions.config.emulated) return done();
-      const header = request.headers['anchor-api-key'];
-      const rule = mock.faults.take({
-        method: request.method,
-        path: pathOf(request),
-        sessionId: sessionIdOf(request),
-        apiKey: typeof header === 'string' ? header : undefined,
-      });
-      const delay = (mock.latency?.next() ?? 0) + (rule?.delay_ms ?? 0);
-      if (delay > 0) setTimeout(act, delay, request, reply, rule, done);
-      else act(request, reply, rule, done);
-    });
-
-    app.addHook('onResponse', (request, reply, done) => {
-      if (request.routeOptions.config.emulated) {
+    // Route-level hooks (not global ones that test a route flag): nothing runs
+    // for other routes, and nothing reads request.routeOptions, which Fastify
+    // builds anew on every access.
+    app.decorate('emulation', {
+      steer: (preferCodes?: readonly number[]): onRequestHookHandler =>
+        function steer(request, reply, done) {
+          const header = request.headers['anchor-api-key'];
+          const rule = mock.faults.take({
+            method: request.method,
+            path: pathOf(request),
+            sessionId: sessionIdOf(request),
+            apiKey: typeof header === 'string' ? header : undefined,
+          });
+          const delay = (mock.latency?.next() ?? 0) + (rule?.delay_ms ?? 0);
+          if (delay > 0) setTimeout(act, delay, request, reply, rule, preferCodes, done);
+          else act(request, reply, rule, preferCodes, done);
+        },
+      journal: function journal(request, reply, done) {
         const length = reply.getHeader('content-length');
         record(request, reply.statusCode, reply.elapsedTime, length === undefined ? 0 : Number(length));
-      }
-      done();
-    });
+        done();
+      },
+    } satisfies EmulationHooks);
   },
   { name: 'emulation-controls', dependencies: ['error-envelope'] },
 );

@@ -43,7 +43,8 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/v1/sessions/:session_id/downloads',
     {
-      config: { apiKey: true, emulated: true, preferCodes },
+      onRequest: [app.emulation.steer(preferCodes), app.apiKeyGuard],
+      onResponse: app.emulation.journal,
       schema: {
         tags: ['Browser Sessions'],
         summary: 'List Session Downloads',
@@ -68,7 +69,8 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/v1/sessions/:session_id/downloads/:download_id/fetch',
     {
-      config: { apiKey: true, emulated: true, preferCodes },
+      onRequest: [app.emulation.steer(preferCodes), app.apiKeyGuard],
+      onResponse: app.emulation.journal,
       schema: {
         tags: ['Browser Sessions'],
         summary: 'Fetch Session Download',
@@ -94,7 +96,8 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/sessions/:session_id/downloads/:download_id/fetch',
     {
-      config: { apiKey: true, emulated: true, preferCodes },
+      onRequest: [app.emulation.steer(preferCodes), app.apiKeyGuard],
+      onResponse: app.emulation.journal,
       schema: {
         tags: ['Files'],
         summary: 'Download a file (file_link)',
@@ -116,7 +119,8 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
   api.get(
     '/signed-downloads/:download_id',
     {
-      config: { emulated: true },
+      onRequest: app.emulation.steer(),
+      onResponse: app.emulation.journal,
       schema: {
         tags: ['Files'],
         summary: 'Download a file through a signed URL',
