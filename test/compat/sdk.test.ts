@@ -8,6 +8,7 @@ import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
 import { startServer, type RunningServer, type ServerConfig } from '../../src/server.js';
 import { OTHER_SESSION, SESSION, smallWorld, T0 } from '../helpers/app.js';
 import { componentProblems, contractProblems } from '../helpers/contract.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 // The official SDK (anchorbrowser 0.16.x) as the client, against a real
 // listening server on 127.0.0.1: what an application using the SDK sees.
@@ -100,16 +101,6 @@ function recordingFetch() {
 const sdk = (server: RunningServer, options: ConstructorParameters<typeof Anchorbrowser>[0] = {}) =>
   new Anchorbrowser({ apiKey: KEY, baseURL: server.url, logLevel: 'off', ...options });
 
-/** The rejection of `promise`, failing the test if it resolves. */
-async function rejectionOf(t: Test, promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  t.fail('expected the call to throw');
-  return undefined;
-}
 
 t.test('retrieveDownloads returns the whole typed body: count and items with all nine fields', async (t) => {
   const server = await startMock(t);

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { BucketRegistry, TokenBucket, type TakeResult } from '../../src/domain/token-bucket.js';
+import { seededRandom } from '../../src/domain/latency.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
@@ -10,17 +11,8 @@ function drain(bucket: TokenBucket, n: number, now: number): TakeResult {
   return last!;
 }
 
-/** A tiny seeded PRNG (mulberry32), so the property test replays the same cases every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded PRNG (mulberry32, the mock's own), so the property test replays the same cases every run.
+const mulberry32 = seededRandom;
 
 t.test('a full bucket allows capacity requests in a row, counting remaining down', async (t) => {
   const bucket = new TokenBucket({ capacity: 3, refillPerSecond: 1 }, T0);

@@ -1,25 +1,15 @@
 import t from 'tap';
-import type { Test } from 'tap';
 import Anchorbrowser, { APIConnectionError, InternalServerError, NotFoundError } from 'anchorbrowser';
 import type { MockServer } from '../../src/index.js';
 import { SESSION } from '../helpers/app.js';
 import { contractProblems } from '../helpers/contract.js';
 import { call, expectEnvelope, KEY, startTestMock } from '../admin/live-mock.js';
+import { rejectionOf } from '../helpers/rejection.js';
 
 // The issue's proofs, with the official SDK (anchorbrowser 0.16.x) as the client.
 
 const sdk = (mock: MockServer, apiKey = KEY) => new Anchorbrowser({ apiKey, baseURL: mock.url, logLevel: 'off' });
 
-/** The rejection of `promise`, failing the test if it resolves. */
-async function rejectionOf(t: Test, promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  t.fail('expected the call to throw');
-  return undefined;
-}
 
 t.test('a "reset" fault makes the SDK throw APIConnectionError', async (t) => {
   const mock = await startTestMock(t);

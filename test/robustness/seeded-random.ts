@@ -1,14 +1,7 @@
-/** mulberry32: a tiny PRNG whose sequence depends only on its seed, so a failing run repeats. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/domain/latency.js';
+
+/** mulberry32 (the mock's own latency PRNG): its sequence depends only on its seed, so a failing run repeats. */
+export const mulberry32 = seededRandom;
 
 /**
  * The seed of a robustness test: ROBUSTNESS_SEED when set (to replay a
