@@ -38,7 +38,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({ ...appOptions, store, clock, startupFixtures });
-    const loaded = app.mock.seed(startupFixtures);
+    const loaded = app.mock.loadStartupFixtures();
     app.addHook('onClose', async () => store.close());
     await app.listen({ host, port });
     const address = app.server.address();

@@ -48,6 +48,8 @@ export class MockContext {
   readonly startupFixtures: readonly FixtureSource[];
   publicUrl: string;
   closing = false;
+  /** When the start-up fixtures were first loaded: reset reloads them as of then. */
+  #startupLoadedAt: number | undefined;
 
   constructor(options: MockOptions) {
     this.store = options.store;
@@ -61,6 +63,12 @@ export class MockContext {
     this.publicUrlFixed = options.publicUrl !== undefined;
     this.publicUrl = stripTrailingSlash(options.publicUrl ?? 'http://127.0.0.1:4010');
     this.startupFixtures = options.startupFixtures ?? [];
+  }
+
+  /** Loads the start-up fixtures (at start); `reset` later reloads them with the same time. */
+  loadStartupFixtures(): LoadSummary {
+    this.#startupLoadedAt = this.clock.now();
+    return loadFixtures(this.store, this.startupFixtures, { now: this.#startupLoadedAt });
   }
 
   /** Merges fixture documents into the store (one transaction; throws FixtureError). */
@@ -78,7 +86,8 @@ export class MockContext {
   reset(): LoadSummary {
     const summary = this.store.write((w) => {
       w.wipe();
-      return loadFixtures(this.store, this.startupFixtures, { now: this.clock.now() });
+      // Generated created_at is "set on first insert and kept": reload as of the first load.
+      return loadFixtures(this.store, this.startupFixtures, { now: this.#startupLoadedAt ?? this.clock.now() });
     });
     this.buckets.clear();
     return summary;

@@ -29,7 +29,7 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, row: Down
   const ifRange = request.headers['if-range'];
   // Only byte ranges are understood; a Range in another unit is ignored (RFC 9110 §14.2).
   if (rangeHeader && /^\s*bytes=/i.test(rangeHeader) && (!ifRange || ifRange === row.etag)) {
-    const ranges = parseRange(row.size, rangeHeader, { combine: true });
+    const ranges = parseRange(row.size, rangeHeader);
     if (ranges === -1) {
       reply.header('content-range', `bytes */${row.size}`);
       return sendError(reply, 416, `Range not satisfiable: the file is ${row.size} bytes.`);

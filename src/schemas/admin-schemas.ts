@@ -21,7 +21,11 @@ export const FaultRuleInput = z
       .optional()
       .describe(`Answer this status in the error envelope: one of ${FAULT_STATUSES.join(', ')}.`),
     headers: z
-      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string().max(8192))
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'),
+        // What Node accepts in a header value: tab, visible ASCII, space, and obs-text.
+        z.string().max(8192).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must be a valid header value (no control characters)'),
+      )
       .optional()
       .describe('Extra response headers with status, e.g. {"retry-after": "1"}.'),
     error: z.enum(['reset', 'empty']).optional().describe('"reset" destroys the connection; "empty" closes it without a reply.'),

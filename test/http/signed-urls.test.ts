@@ -59,14 +59,18 @@ t.test('Fetch Session Download answers a signed URL on the public URL, expiring 
   t.equal(url.searchParams.get('signature'), hmac('test-secret', 'dl-b', expires), 'hex HMAC-SHA256 of "<id>.<expires>"');
 });
 
-t.test('expires is the current Unix second, rounded down, plus the TTL', async (t) => {
+t.test('expires is the current Unix second, rounded up, plus the TTL: the URL lives at least the whole TTL', async (t) => {
   const { app, clock } = await buildTestApp(t, { signedUrlTtlSeconds: 60 });
   clock.advance(1999);
   const { url } = await signedUrl(t, app);
-  const expires = Math.floor(clock.now() / 1000) + 60;
-  t.equal(expires, T0 / 1000 + 61);
+  const expires = Math.ceil(clock.now() / 1000) + 60;
+  t.equal(expires, T0 / 1000 + 62);
   t.equal(url.searchParams.get('expires'), String(expires));
   t.equal(url.searchParams.get('signature'), hmac('test-secret', 'dl-b', expires));
+  // Exactly the TTL later it still serves the file.
+  clock.advance(60_000);
+  const res = await app.inject({ url: url.pathname + url.search });
+  t.equal(res.statusCode, 200, 'still valid at exactly the TTL');
 });
 
 t.test('a missing, empty or unknown key answers 401 in the envelope and takes no token', async (t) => {

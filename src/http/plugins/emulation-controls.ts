@@ -129,7 +129,9 @@ export default fp(
         },
       journal: function journal(request, reply, done) {
         const length = reply.getHeader('content-length');
-        record(request, reply.statusCode, reply.elapsedTime, length === undefined ? 0 : Number(length));
+        // A HEAD answer carries the length of a body it does not send.
+        const bytes = length === undefined || request.method === 'HEAD' ? 0 : Number(length);
+        record(request, reply.statusCode, reply.elapsedTime, bytes);
         done();
       },
     } satisfies EmulationHooks);

@@ -221,7 +221,7 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
     async (request, reply) => {
       const { mode, advance_ms, now } = request.body;
       const target = advance_ms !== undefined ? mock.clock.now() + advance_ms : now !== undefined ? Date.parse(now) : mock.clock.now();
-      if (target > MAX_EPOCH_MS) return sendError(reply, 400, 'The clock must stay before 9999-12-31T23:59:59.999Z.');
+      if (target < 0 || target > MAX_EPOCH_MS) return sendError(reply, 400, 'The clock must stay between 1970-01-01 and 9999-12-31.');
       if (mode !== undefined) mock.clock.setMode(mode);
       if (advance_ms !== undefined) mock.clock.advance(advance_ms);
       if (now !== undefined) mock.clock.set(Date.parse(now));

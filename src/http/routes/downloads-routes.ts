@@ -84,7 +84,8 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
     async (request, reply) => {
       const { session_id, download_id } = request.params;
       if (!ownedDownload(mock, request.apiKey, session_id, download_id)) return sendError(reply, 404, MESSAGES[404]);
-      const expires = Math.floor(mock.clock.now() / 1000) + mock.signedUrlTtlSeconds;
+      // Rounded up, so the URL lives at least the whole TTL.
+      const expires = Math.ceil(mock.clock.now() / 1000) + mock.signedUrlTtlSeconds;
       const signature = signDownload(mock.signingSecret, download_id, expires);
       const url = `${mock.publicUrl}/signed-downloads/${encodeURIComponent(download_id)}?expires=${expires}&signature=${signature}`;
       return {
