@@ -25,14 +25,10 @@ const keyedErrors = {
   429: ErrorResponseSchema.describe(MESSAGES[429]),
 };
 
-/** The session, if it exists and belongs to the key's account; never another account's. */
-function ownedSession(mock: MockContext, key: ApiKeyRow | undefined, sessionId: string) {
-  const session = mock.store.findSession(sessionId);
-  return session && key && session.account_id === key.account_id ? session : undefined;
-}
-
+/** The download, if its session exists and belongs to the key's account; never another account's. */
 function ownedDownload(mock: MockContext, key: ApiKeyRow | undefined, sessionId: string, downloadId: string): DownloadWithContent | undefined {
-  if (!ownedSession(mock, key, sessionId)) return undefined;
+  const session = mock.store.findSession(sessionId);
+  if (!session || !key || session.account_id !== key.account_id) return undefined;
   const download = mock.store.findDownload(downloadId);
   return download?.session_id === sessionId ? download : undefined;
 }
