@@ -63,6 +63,11 @@ export class FaultRules {
     return undefined;
   }
 
+  /** Rules still active. */
+  get size(): number {
+    return this.#rules.length;
+  }
+
   list(): FaultRuleView[] {
     return this.#rules.map((r) => this.#view(r));
   }

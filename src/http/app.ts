@@ -1,8 +1,9 @@
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { errorBody, JSON_CONTENT_TYPE, sendError } from './errors.js';
+import { listFastPath } from './list-fast-path.js';
 import { MockContext, type MockOptions } from './mock-context.js';
 import apiKeyGuard from './plugins/api-key-guard.js';
 import errorEnvelope from './plugins/error-envelope.js';
@@ -46,15 +47,25 @@ function rawErrorResponse(code: number, message: string): string {
 /** The composition root: a Fastify instance serving the mock, from plain options. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mock = new MockContext(options);
-  const app = Fastify({
+  // With per-request logging on, every request goes through Fastify, which logs it.
+  const fastPath = options.requestLogging ? undefined : listFastPath(mock, (err) => app.log.error({ err }, 'unexpected error'));
+  const app: FastifyInstance = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
-    // Node's own bare 400 for a request without Host would skip the envelope;
-    // no route here depends on Host.
-    http: { requireHostHeader: false },
+    // Our own node:http server, so the list's fast path sees requests before
+    // the router; it is set up the way Fastify sets up its own.
+    serverFactory: (handler, opts) => {
+      // Node's own bare 400 for a request without Host would skip the envelope;
+      // no route here depends on Host.
+      const server = createServer({ requireHostHeader: false }, fastPath ? (req, res) => fastPath(req, res) || handler(req, res) : handler);
+      server.keepAliveTimeout = opts.keepAliveTimeout as number;
+      server.requestTimeout = opts.requestTimeout as number;
+      server.setTimeout(opts.connectionTimeout as number);
+      return server;
+    },
     // Our own 503 in the envelope (below) instead of Fastify's.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {

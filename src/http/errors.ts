@@ -20,8 +20,12 @@ const preserialized = new Map<string, string>(
   Object.entries(MESSAGES).map(([code, message]) => [`${code} ${message}`, JSON.stringify(errorBody(Number(code), message))]),
 );
 
+/** The envelope as JSON text. */
+export function errorPayload(code: number, message: string): string {
+  return preserialized.get(`${code} ${message}`) ?? JSON.stringify(errorBody(code, message));
+}
+
 /** Ends a request with the API's error envelope. */
 export function sendError(reply: FastifyReply, code: number, message: string): FastifyReply {
-  const body = preserialized.get(`${code} ${message}`) ?? JSON.stringify(errorBody(code, message));
-  return reply.code(code).type(JSON_CONTENT_TYPE).send(body);
+  return reply.code(code).type(JSON_CONTENT_TYPE).send(errorPayload(code, message));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { DownloadListCache } from '../domain/download-list.js';
 import { FaultRules } from '../domain/fault-rules.js';
+import { KeyAdmission } from '../domain/key-admission.js';
 import { Latency, type LatencyRange } from '../domain/latency.js';
 import { RequestJournal } from '../domain/request-journal.js';
 import { BucketRegistry, type RateLimit } from '../domain/token-bucket.js';
@@ -38,6 +39,7 @@ export class MockContext {
   readonly clock: Clock;
   readonly rateLimit: RateLimit | false;
   readonly buckets = new BucketRegistry();
+  readonly admission: KeyAdmission;
   readonly downloadLists: DownloadListCache;
   readonly journal: RequestJournal;
   readonly faults = new FaultRules();
@@ -56,6 +58,7 @@ export class MockContext {
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
     this.downloadLists = new DownloadListCache(options.store);
+    this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
     this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.seed ?? 1) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');

@@ -117,3 +117,29 @@ t.test('what list answers is a copy: changing it does not change the journal', a
   entry!.status = 999;
   t.equal(journal.list()[0]!.status, 200);
 });
+
+t.test('a large journal keeps its order and bound while its columns grow and wrap', async (t) => {
+  const journal = new RequestJournal(2500);
+  for (let i = 0; i < 6001; i++) journal.add(record(`s${i}`, 200, i));
+  t.equal(journal.size, 2500);
+  const list = journal.list();
+  t.equal(list[0]!.session_id, 's3501');
+  t.equal(list.at(-1)!.session_id, 's6000');
+  t.ok(
+    list.every((e, i) => e.id === list[0]!.id + i && e.session_id === `s${3501 + i}`),
+    'consecutive ids, oldest first',
+  );
+  t.same(sessions(journal.list({ limit: 2 })), ['s5999', 's6000']);
+});
+
+t.test('after clear the journal fills again from empty, ids still increasing', async (t) => {
+  const journal = new RequestJournal(3);
+  for (const s of ['a', 'b', 'c', 'd']) journal.add(record(s));
+  const lastId = journal.list().at(-1)!.id;
+  journal.clear();
+  t.equal(journal.size, 0);
+  t.same(journal.list(), []);
+  journal.add({ ...record('e', 503), forced: true, fault_id: 'f1', key_fingerprint: null, response_bytes: 0 });
+  t.match(journal.list(), [{ session_id: 'e', status: 503, forced: true, fault_id: 'f1', key_fingerprint: null, response_bytes: 0 }]);
+  t.ok(journal.list()[0]!.id > lastId);
+});

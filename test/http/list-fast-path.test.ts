@@ -1,0 +1,185 @@
+import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Test } from 'tap';
+import t from 'tap';
+import { listFastPath } from '../../src/http/list-fast-path.js';
+import type { MockContext } from '../../src/http/mock-context.js';
+import { buildTestApp, EMPTY_SESSION, expectContract, listUrl, OTHER_SESSION, SESSION } from '../helpers/app.js';
+
+// The list route has two ways in: the fast path on the node:http server
+// (real sockets) and the Fastify route (app.inject, and every request the fast
+// path passes on). These tests hold the two to the same answers.
+
+interface RawAnswer {
+  statusCode: number;
+  /** Name/value pairs in the order sent, without the ones only a socket has. */
+  headers: string[];
+  body: Buffer;
+}
+
+// Date and connection management come from Node's socket handling, not the route.
+const SOCKET_ONLY = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+function routeHeaders(rawHeaders: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!SOCKET_ONLY.has(name)) out.push(`${name}: ${rawHeaders[i + 1]}`);
+  }
+  return out;
+}
+
+/** The header block Node wrote for an injected request, as name/value pairs. */
+function headerBlock(res: { raw: { res: unknown } }): string[] {
+  const block = (res.raw.res as { _header?: string })._header ?? '';
+  const lines = block.split('\r\n').slice(1).filter(Boolean);
+  return routeHeaders(lines.flatMap((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+}
+
+function httpCall(port: number, path: string, options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: routeHeaders(res.rawHeaders), body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+async function listen(app: Awaited<ReturnType<typeof buildTestApp>>['app']): Promise<number> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as AddressInfo).port;
+}
+
+const withoutDuration = (entries: Array<Record<string, unknown>>) => entries.map(({ duration_ms: _d, ...rest }) => rest);
+
+t.test('through a socket the list answers exactly as the Fastify route does, and journals the same', async (t) => {
+  // Two mocks with the same fixtures, clock and buckets, asked the same things in the same order:
+  // one through a socket (the fast path), the other through app.inject (the Fastify route).
+  const viaSocket = await buildTestApp(t);
+  const viaRoute = await buildTestApp(t);
+  const port = await listen(viaSocket.app);
+
+  const asks: Array<{ what: string; session: string; key?: string; status: number }> = [
+    { what: 'own session', session: SESSION, key: 'ak_test_acme', status: 200 },
+    { what: 'empty session', session: EMPTY_SESSION, key: 'ak_test_acme', status: 200 },
+    { what: "another account's session", session: OTHER_SESSION, key: 'ak_test_acme', status: 404 },
+    { what: 'unknown session', session: 'sess-unknown', key: 'ak_test_acme', status: 404 },
+    { what: 'no key', session: SESSION, status: 401 },
+    { what: 'empty key', session: SESSION, key: '', status: 401 },
+    { what: 'unknown key', session: SESSION, key: 'ak_nope_nope', status: 401 },
+    { what: 'tight bucket, 1st', session: SESSION, key: 'ak_test_tight', status: 200 },
+    { what: 'tight bucket, 2nd', session: SESSION, key: 'ak_test_tight', status: 200 },
+    { what: 'tight bucket, empty', session: SESSION, key: 'ak_test_tight', status: 429 },
+  ];
+  for (const ask of asks) {
+    const headers = ask.key === undefined ? {} : { 'anchor-api-key': ask.key };
+    const fast = await httpCall(port, listUrl(ask.session), { headers });
+    const routed = await viaRoute.app.inject({ url: listUrl(ask.session), headers });
+    t.equal(fast.statusCode, ask.status, `${ask.what}: status`);
+    t.same(fast.headers, headerBlock(routed), `${ask.what}: the same headers in the same order`);
+    t.ok(fast.body.equals(routed.rawPayload), `${ask.what}: the same body bytes`);
+    expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14) }, body: fast.body.toString('utf8') }, ask.status);
+  }
+  t.match(
+    (await httpCall(port, listUrl('sess-unknown'), { headers: { 'anchor-api-key': 'ak_test_tight' } })).headers,
+    ['x-ratelimit-limit: 2', 'x-ratelimit-remaining: 0', /^x-ratelimit-reset: \d+$/, /^retry-after-ms: \d+$/, /^retry-after: \d+$/],
+    'a 429 carries the retry headers after the x-ratelimit-* ones',
+  );
+
+  const fastJournal = viaSocket.app.mock.journal.list();
+  t.equal(fastJournal.length, asks.length + 1);
+  t.same(withoutDuration(fastJournal.slice(0, -1) as never), withoutDuration(viaRoute.app.mock.journal.list() as never), 'the same journal entries');
+  t.match(fastJournal[0], { method: 'GET', path: listUrl(SESSION), session_id: SESSION, status: 200, forced: false, fault_id: null, key_fingerprint: 'ak_t…' });
+  t.ok(fastJournal.every((e) => e.duration_ms >= 0));
+});
+
+/** A bare server that answers 599 whenever the fast path passes a request on. */
+async function fastPathOnly(t: Test, mock: MockContext, onError: (err: unknown) => void = () => {}): Promise<number> {
+  const fast = listFastPath(mock, onError);
+  const server = createServer((req, res) => {
+    if (!fast(req, res)) {
+      req.resume();
+      res.writeHead(599).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return (server.address() as AddressInfo).port;
+}
+
+t.test('the fast path takes only the everyday request and leaves the rest to Fastify', async (t) => {
+  const { app } = await buildTestApp(t);
+  const mock = app.mock;
+  const port = await fastPathOnly(t, mock);
+  const key = { 'anchor-api-key': 'ak_test_acme' };
+  const handled = async (what: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
+    t.not((await httpCall(port, path, { headers: key, ...options })).statusCode, 599, `${what}: answered by the fast path`);
+  const passed = async (what: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
+    t.equal((await httpCall(port, path, { headers: key, ...options })).statusCode, 599, `${what}: left to Fastify`);
+
+  await handled('a plain GET', listUrl(SESSION));
+  await handled('an unknown key', listUrl(SESSION), { headers: { 'anchor-api-key': 'nope-nope' } });
+  await handled('an id of 256 characters', listUrl('s'.repeat(256)));
+  await passed('HEAD', listUrl(SESSION), { method: 'HEAD' });
+  await passed('POST', listUrl(SESSION), { method: 'POST' });
+  await passed('a query string', `${listUrl(SESSION)}?x=1`);
+  await passed('a trailing slash', `${listUrl(SESSION)}/`);
+  await passed('a percent-encoded id', listUrl('sess 1'));
+  await passed('an id of 257 characters', listUrl('s'.repeat(257)));
+  await passed('an empty id', '/v1/sessions//downloads');
+  await passed('another path', '/v1/sessions/a/b/downloads');
+  await passed('a Prefer header', listUrl(SESSION), { headers: { ...key, prefer: 'code=200' } });
+  await passed('a request body', listUrl(SESSION), { headers: { ...key, 'content-type': 'text/plain', 'content-length': '1' }, body: 'x' });
+  await passed('a chunked request body', listUrl(SESSION), { headers: { ...key, 'transfer-encoding': 'chunked' }, body: 'x' });
+
+  const rule = mock.faults.add({ status: 503, path: '/elsewhere' });
+  await passed('while a fault rule is set (any rule)', listUrl(SESSION));
+  mock.faults.remove(rule.id);
+  await handled('once the rules are gone', listUrl(SESSION));
+
+  mock.closing = true;
+  await passed('while closing', listUrl(SESSION));
+  mock.closing = false;
+});
+
+t.test('with latency set every request goes through Fastify', async (t) => {
+  const { app } = await buildTestApp(t, { latency: { min: 1, max: 1 } });
+  const port = await fastPathOnly(t, app.mock);
+  t.equal((await httpCall(port, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_test_acme' } })).statusCode, 599);
+});
+
+t.test('with per-request logging every request goes through Fastify, which logs it', async (t) => {
+  const lines: string[] = [];
+  const { app } = await buildTestApp(t, {
+    requestLogging: true,
+    logger: { level: 'info', stream: { write: (line: string) => lines.push(line) } },
+  });
+  const port = await listen(app);
+  const res = await httpCall(port, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_test_acme' } });
+  t.equal(res.statusCode, 200);
+  t.ok(lines.some((l) => l.includes('"request completed"') && l.includes('"statusCode":200')), 'Fastify logged the request');
+});
+
+t.test('an unexpected error answers 500 in the envelope, is reported and journaled', async (t) => {
+  const { app, store } = await buildTestApp(t);
+  const errors: unknown[] = [];
+  const port = await fastPathOnly(t, app.mock, (err) => errors.push(err));
+  // A store that fails under the route: every query now throws.
+  const findSession = store.findSession.bind(store);
+  store.findSession = () => {
+    throw new Error('disk on fire');
+  };
+  t.teardown(() => {
+    store.findSession = findSession;
+  });
+  const res = await httpCall(port, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_test_acme' } });
+  expectContract(t, { statusCode: res.statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: res.body.toString() }, 500);
+  t.same(JSON.parse(res.body.toString()), { error: { code: 500, message: 'Internal server error.' } });
+  t.match(res.headers, [/^x-ratelimit-limit: /, /^x-ratelimit-remaining: /, /^x-ratelimit-reset: /, 'content-type: application/json; charset=utf-8', /^content-length: /]);
+  t.match(errors, [{ message: 'disk on fire' }]);
+  t.match(app.mock.journal.list().at(-1), { status: 500, session_id: SESSION });
+});
