@@ -55,6 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
+    // zod validates and serializes; given here (not set later), Fastify never
+    // loads Ajv and fast-json-stringify, which it would otherwise build at start.
+    schemaController: { compilersFactory: { buildValidator: () => validatorCompiler as never, buildSerializer: () => serializerCompiler as never } },
     // Our own node:http server, so the list's fast path sees requests before
     // the router; it is set up the way Fastify sets up its own.
     serverFactory: (handler, opts) => {
@@ -81,8 +84,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('mock', mock);
   // Node drops CONNECT requests unless someone listens for them.
   app.server.on('connect', (_request, socket: Duplex) => socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')));
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   const routes = collectRoutes(app);
 
   app.addHook('onRequest', (_request, reply, done) => {
