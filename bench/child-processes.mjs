@@ -17,6 +17,18 @@ import { URL, fileURLToPath } from 'node:url';
 /** @typedef {{ child: ChildProcess, output: { stdout: string, stderr: string }, exited: Promise<Exit> }} Spawned */
 
 export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/**
+ * `node <flags> dist/cli/main.js`, with the Node flags of the CLI's shebang
+ * (`#!/usr/bin/env -S node <flags>`): the mock runs as its bin, npm start and
+ * the image run it.
+ * @param {string[]} args
+ */
+export function cliCommand(args) {
+  const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1]?.split(' ').filter(Boolean) ?? [];
+  return [...flags, CLI, ...args];
+}
 const BASELINES = {
   fastify: fileURLToPath(new URL('./baselines/fastify-constant.mjs', import.meta.url)),
   http: fileURLToPath(new URL('./baselines/http-constant.mjs', import.meta.url)),
@@ -171,7 +183,7 @@ export async function waitFor200({ child, output }, url, pollMs) {
  */
 export async function startMock(args) {
   const port = await freePort();
-  const spawned = spawnNode([CLI, '--port', String(port), ...args]);
+  const spawned = spawnNode(cliCommand(['--port', String(port), ...args]));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor200(spawned, `${url}/_mock/health`, 5);

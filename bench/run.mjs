@@ -25,6 +25,7 @@ import {
 } from './bench-fixtures.mjs';
 import {
   CLI,
+  cliCommand,
   freePort,
   httpGet,
   killAllChildren,
@@ -204,16 +205,39 @@ async function runRounds(options, answers, fixtureFile) {
   return rounds;
 }
 
-/** Spawn of `serve` (bundled fixtures, :memory:) to its first 200 from /_mock/health, `samples` times. */
-async function measureStartup(/** @type {number} */ samples) {
+/**
+ * Spawn of `serve` (bundled fixtures, :memory:) to its first 200 from
+ * /_mock/health, `samples` times; alternating with the same for the bare
+ * Fastify baseline (one constant route), the floor of this stack here.
+ * @param {number} samples
+ * @param {string} tmp
+ */
+async function measureStartup(samples, tmp) {
   /** @type {number[]} */
   const samplesMs = [];
+  /** @type {number[]} */
+  const floorMs = [];
   /** @type {string[]} */
   const failures = [];
+  const bodyFile = join(tmp, 'startup.body');
+  writeFileSync(bodyFile, '{"status":"ok"}');
   for (let i = 0; i < samples; i++) {
+    let started = performance.now();
+    try {
+      const floor = await startBaseline('fastify', { bodyFile, contentType: 'application/json; charset=utf-8', status: 200, path: '/_mock/health' });
+      try {
+        await waitFor200(floor, `${floor.url}/_mock/health`, HEALTH_POLL_MS);
+        floorMs.push(performance.now() - started);
+      } finally {
+        await stopChild(floor);
+      }
+    } catch (err) {
+      failures.push(`bare Fastify: ${err instanceof Error ? err.message : String(err)}`);
+    }
+
     const port = await freePort();
-    const started = performance.now();
-    const spawned = spawnNode([CLI, '--port', String(port), '--db', ':memory:', '--log-level', 'warn']);
+    started = performance.now();
+    const spawned = spawnNode(cliCommand(['--port', String(port), '--db', ':memory:', '--log-level', 'warn']));
     try {
       await waitFor200(spawned, `http://127.0.0.1:${port}/_mock/health`, HEALTH_POLL_MS);
       samplesMs.push(performance.now() - started);
@@ -223,8 +247,11 @@ async function measureStartup(/** @type {number} */ samples) {
       await stopChild(spawned);
     }
   }
-  const result = { samplesMs, medianMs: median(samplesMs), failures };
-  progress(`startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns${failures.length ? `, ${failures.length} failed` : ''}`);
+  const result = { samplesMs, medianMs: median(samplesMs), floorMs, floorMedianMs: median(floorMs), failures };
+  progress(
+    `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns (bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
+      `${failures.length ? `, ${failures.length} failed` : ''}`,
+  );
   return result;
 }
 
@@ -234,7 +261,7 @@ async function measureSeeding(/** @type {number} */ rows, /** @type {string} */ 
   writeFileSync(file, JSON.stringify(seedingFixture(rows, Math.min(SEED_SESSIONS, rows))));
   const db = join(tmp, 'seed-bench.db');
   const started = performance.now();
-  const spawned = spawnNode([CLI, 'seed', file, '--db', db]);
+  const spawned = spawnNode(cliCommand(['seed', file, '--db', db]));
   /** @type {string[]} */
   const problems = [];
   let exit;
@@ -360,7 +387,7 @@ async function main() {
     answers = await captureAnswers(options.loadCases, fixtureFile, tmp);
     rounds = await runRounds(options, answers, fixtureFile);
   }
-  const startup = options.cases.has('startup') ? await measureStartup(options.startupSamples) : undefined;
+  const startup = options.cases.has('startup') ? await measureStartup(options.startupSamples, tmp) : undefined;
   const seeding = options.cases.has('seed') ? await measureSeeding(options.seedRows, tmp) : undefined;
 
   /** @type {Row[]} */
@@ -385,7 +412,11 @@ async function main() {
       measured: `${medianMs.toFixed(0)} ms median`,
       target: `≤ ${TARGETS.startupMedianMs} ms`,
       pass: failures.length === 0 && medianMs <= TARGETS.startupMedianMs,
-      notes: [`${samplesMs.length} spawns, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms`, ...failures].join('; '),
+      notes: [
+        `${samplesMs.length} spawns, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms; ` +
+          `a bare Fastify app, spawn to first 200: ${startup.floorMedianMs.toFixed(0)} ms median`,
+        ...failures,
+      ].join('; '),
     });
   }
   if (seeding) {
@@ -435,7 +466,7 @@ async function main() {
 /**
  * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string, sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- *   startup?: { samplesMs: number[], medianMs: number, failures: string[] }, seeding?: { stdout: string } }} r
+ *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, failures: string[] }, seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
   const { machine: m } = r;
@@ -499,7 +530,14 @@ function renderMarkdown(r) {
     );
   }
   if (r.startup) {
-    parts.push('', '## Start-up samples', '', `Spawn to first 200 from /_mock/health (polled every ${HEALTH_POLL_MS} ms), ms: ${r.startup.samplesMs.map((x) => x.toFixed(1)).join(', ')}`);
+    parts.push(
+      '',
+      '## Start-up samples',
+      '',
+      `Spawn to first 200 from /_mock/health (polled every ${HEALTH_POLL_MS} ms), ms: ${r.startup.samplesMs.map((x) => x.toFixed(1)).join(', ')}`,
+      '',
+      `The same for a bare Fastify app with one constant route (bench/baselines/fastify-constant.mjs), alternating with the mock, ms: ${r.startup.floorMs.map((x) => x.toFixed(1)).join(', ')}`,
+    );
     if (r.startup.failures.length) parts.push('', `Failures: ${r.startup.failures.join('; ')}`);
   }
   if (r.seeding) parts.push('', '## Seeding output', '', '```', r.seeding.stdout, '```');

@@ -24,8 +24,11 @@ const DOCKERFILE_TEXT = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const dockerfile = DockerfileParser.parse(DOCKERFILE_TEXT);
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
+  scripts: Record<string, string>;
 };
 const BIN = Object.values(PACKAGE.bin)[0]!;
+/** The V8 flags the bin's shebang (`#!/usr/bin/env -S node <flags>`) runs the CLI with. */
+const NODE_FLAGS = (/^#!\/usr\/bin\/env -S node((?: --[\w-]+=\S+)*)\n/.exec(readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
 const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean; peer?: boolean }>;
 };
@@ -167,13 +170,18 @@ t.test('the runtime stage runs as node, with the env, port, volume, init and hea
 
   t.same(runtime.entrypoint.slice(0, TINI.length), TINI, 'tini is PID 1 and forwards signals');
   t.match(runCommands(runtimeStage.image)[0], /apt-get install -y --no-install-recommends tini\b/, 'tini is installed');
-  t.same(entrypointAfterInit, ['node', BIN], 'the ENTRYPOINT runs the package\'s bin');
+  t.same(entrypointAfterInit, ['node', ...NODE_FLAGS, BIN], 'the ENTRYPOINT runs the package\'s bin with the Node flags of its shebang');
   t.same(runtime.cmd, ['serve']);
 
   t.ok(runtime.healthcheck, 'a HEALTHCHECK');
   t.same(healthcheckCmd, ['node', BIN, 'healthcheck'], 'the CLI\'s healthcheck command, no curl');
   t.ok(knownVariables('healthcheck').has('ANCHOR_MOCK_PORT'), 'healthcheck reads the port from ENV ANCHOR_MOCK_PORT');
   t.same(healthcheckFlags, { interval: '5s', timeout: '3s', 'start-period': '5s', retries: '5' });
+});
+
+t.test('the bin, npm start and the image run the CLI with the same Node flags', async (t) => {
+  t.same(NODE_FLAGS, ['--max-semi-space-size=2'], 'the shebang of src/cli/main.ts (see the README, Performance)');
+  t.equal(PACKAGE.scripts.start, `npm run build --silent && node ${NODE_FLAGS.join(' ')} ${BIN}`);
 });
 
 t.test('.dockerignore keeps installed, built and local files out of the build context, not what COPY needs', async (t) => {
