@@ -17,7 +17,8 @@ Options:
   --duration <s>           Measured seconds per load run (default 10)
   --warmup <s>             Unrecorded seconds before each load run (default 2; 0: none)
   --connections <n>        autocannon connections (default 50)
-  --rounds <n>             Rounds of baseline-then-mock (default 2)
+  --rounds <n>             Rounds, each case on baseline and mock back to back,
+                           in alternating order (default 4)
   --only <case,...>        Cases to run: ${ALL_CASES.join(', ')}
                            (default all; list5-p99 comes with list5; memory
                            is read after the load cases, so alone it runs them all)
@@ -101,7 +102,7 @@ export function parseOptions(argv, defaultOut) {
     duration: integer('--duration', values.duration, 10, 1),
     warmup: integer('--warmup', values.warmup, 2, 0),
     connections: integer('--connections', values.connections, 50, 1),
-    rounds: integer('--rounds', values.rounds, 2, 1),
+    rounds: integer('--rounds', values.rounds, 4, 1),
     cases,
     loadCases,
     startupSamples: integer('--startup-samples', values['startup-samples'], 10, 1),

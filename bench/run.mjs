@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // @ts-check
 // The benchmark of the issue's performance targets (`npm run bench`).
-// Each load case runs against a bare baseline serving the mock's exact bytes,
-// then against the mock, in alternating rounds (baselines, mock, baselines,
-// mock, ...) so drift of the machine shows in the per-round numbers. Servers
-// are child processes, one at a time; autocannon runs in this process.
+// Each load case runs against a bare baseline serving the mock's exact bytes
+// and against the mock, back to back, in rounds that alternate the order
+// (baseline then mock, mock then baseline, ...); the per-round numbers show
+// the machine's drift. Servers are child processes, one measured at a time
+// (the mock idles while its baseline runs); autocannon runs in this process.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -179,22 +180,36 @@ async function runRounds(options, answers, fixtureFile) {
     const entry = { round, baseline: {}, mock: {} };
     rounds.push(entry);
     const tag = `[round ${round}/${options.rounds}]`;
-    for (const name of options.loadCases) {
-      const answer = /** @type {Answer} */ (answers[name]);
-      const kind = LOAD_CASES[name].baseline;
-      const server = await startBaseline(kind, answer);
-      try {
-        entry.baseline[name] = await runCase(server.url, name, answer, options);
-      } finally {
-        await stopChild(server);
-      }
-      progress(`${tag} ${name.padEnd(8)} ${BASELINE_NAMES[kind].padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.baseline[name]))}`);
-    }
+    // One mock process per round takes every case (its memory is read after
+    // all of them). Each case runs on the baseline and on the mock back to
+    // back, so both see the machine in the same state; the order alternates
+    // between rounds (baseline first in odd rounds), so a steady drift
+    // favours neither.
     const mock = await startMock(mockArgs(fixtureFile));
     try {
       for (const name of options.loadCases) {
-        entry.mock[name] = await runCase(mock.url, name, /** @type {Answer} */ (answers[name]), options);
-        progress(`${tag} ${name.padEnd(8)} ${'mock'.padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.mock[name]))}`);
+        const answer = /** @type {Answer} */ (answers[name]);
+        const kind = LOAD_CASES[name].baseline;
+        const onBaseline = async () => {
+          const server = await startBaseline(kind, answer);
+          try {
+            entry.baseline[name] = await runCase(server.url, name, answer, options);
+          } finally {
+            await stopChild(server);
+          }
+          progress(`${tag} ${name.padEnd(8)} ${BASELINE_NAMES[kind].padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.baseline[name]))}`);
+        };
+        const onMock = async () => {
+          entry.mock[name] = await runCase(mock.url, name, answer, options);
+          progress(`${tag} ${name.padEnd(8)} ${'mock'.padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.mock[name]))}`);
+        };
+        if (round % 2 === 1) {
+          await onBaseline();
+          await onMock();
+        } else {
+          await onMock();
+          await onBaseline();
+        }
       }
       entry.mockMemory = memoryOf(mock.child.pid);
       if (entry.mockMemory) progress(`${tag} mock RSS after load ${mb(entry.mockMemory.rss)} (peak ${mb(entry.mockMemory.hwm)})`);
@@ -434,7 +449,7 @@ async function main() {
   const verdict = failed.length === 0 ? `All ${rows.length} targets met.` : `FAIL: ${failed.join(', ')} (${rows.length - failed.length} of ${rows.length} targets met).`;
   const settings =
     `autocannon, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up, ` +
-    `${options.rounds} round(s) of baselines then mock, response bodies ${bodiesDropped ? 'counted, not kept, by autocannon (see bench/load-runs.mjs)' : 'kept by autocannon'}`;
+    `${options.rounds} round(s), each case on its baseline and the mock back to back in alternating order, response bodies ${bodiesDropped ? 'counted, not kept, by autocannon (see bench/load-runs.mjs)' : 'kept by autocannon'}`;
 
   log(`\n${settings}; ratios are mean mock req/s (or p99) over rounds ÷ mean baseline's.\n`);
   log(table);

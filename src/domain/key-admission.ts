@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { fingerprintKey, hashKey, hashesMatch } from './api-keys.js';
-import type { BucketRegistry, RateLimit } from './token-bucket.js';
+import type { BucketRegistry, RateLimit, TakeResult } from './token-bucket.js';
 import type { ApiKeyRow, Store } from '../store/store.js';
 
 /** What a keyed request gets at the door: through (200), 401 or 429. */
@@ -10,12 +10,34 @@ export interface Admission {
   key: ApiKeyRow | undefined;
   /** Fingerprint of the key the request carried; null without one. */
   fingerprint: string | null;
-  /** x-ratelimit-* (and on 429 retry-after*) headers; empty without a valid key or with rate limiting off. */
-  headers: Record<string, number>;
+  /** The bucket's answer; none without a valid key or with rate limiting off. */
+  rate: TakeResult | undefined;
+}
+
+/** The headers an admission adds: x-ratelimit-*, and on 429 retry-after-ms and retry-after. */
+export function rateLimitHeaders({ rate }: Admission): Record<string, number> {
+  if (rate === undefined) return {};
+  const headers: Record<string, number> = {
+    'x-ratelimit-limit': rate.limit,
+    'x-ratelimit-remaining': rate.remaining,
+    'x-ratelimit-reset': rate.resetSeconds,
+  };
+  if (!rate.allowed) {
+    headers['retry-after-ms'] = rate.retryAfterMs;
+    headers['retry-after'] = retryAfterSeconds(rate);
+  }
+  return headers;
+}
+
+/**
+ * Retry-After in whole seconds, rounded up, at least 1. With retry-after-ms
+ * (exact) it is never inflated: the official SDK waits for whatever these say.
+ */
+export function retryAfterSeconds(rate: TakeResult): number {
+  return Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
 }
 
 const KEY_CACHE_LIMIT = 10_000;
-const NO_HEADERS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 
 /**
  * Auth, then rate limit, before anything can reveal whether a session exists
@@ -41,24 +63,15 @@ export class KeyAdmission {
     const entry = typeof header === 'string' && header !== '' ? this.#lookup(header) : undefined;
     const fingerprint = entry?.fingerprint ?? null;
     const key = entry?.row;
-    if (!key) return { status: 401, key: undefined, fingerprint, headers: NO_HEADERS };
-    if (this.rateLimit === false) return { status: 200, key, fingerprint, headers: NO_HEADERS };
+    if (!key) return { status: 401, key: undefined, fingerprint, rate: undefined };
+    if (this.rateLimit === false) return { status: 200, key, fingerprint, rate: undefined };
 
     const limit =
       key.rate_capacity !== null && key.rate_refill_per_second !== null
         ? { capacity: key.rate_capacity, refillPerSecond: key.rate_refill_per_second }
         : this.rateLimit;
-    const taken = this.buckets.take(key.key_hash, limit, this.clock.now());
-    const headers: Record<string, number> = {
-      'x-ratelimit-limit': taken.limit,
-      'x-ratelimit-remaining': taken.remaining,
-      'x-ratelimit-reset': taken.resetSeconds,
-    };
-    if (taken.allowed) return { status: 200, key, fingerprint, headers };
-    // The official SDK waits for whatever these say, so they are exact, never inflated.
-    headers['retry-after-ms'] = taken.retryAfterMs;
-    headers['retry-after'] = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-    return { status: 429, key, fingerprint, headers };
+    const rate = this.buckets.take(key.key_hash, limit, this.clock.now());
+    return { status: rate.allowed ? 200 : 429, key, fingerprint, rate };
   }
 
   #lookup(key: string) {

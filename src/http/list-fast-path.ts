@@ -1,5 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { retryAfterSeconds } from '../domain/key-admission.js';
+import type { TakeResult } from '../domain/token-bucket.js';
 import { errorPayload, JSON_CONTENT_TYPE, MESSAGES } from './errors.js';
 import type { MockContext } from './mock-context.js';
 
@@ -8,6 +10,13 @@ const SUFFIX = '/downloads';
 // Ids Fastify's router would hand over unchanged (nothing to decode) and well
 // under its parameter length limit.
 const PLAIN_ID = /^[\w.~-]{1,256}$/;
+
+const ERROR_BODIES = {
+  401: Buffer.from(errorPayload(401, MESSAGES[401])),
+  404: Buffer.from(errorPayload(404, MESSAGES[404])),
+  429: Buffer.from(errorPayload(429, MESSAGES[429])),
+  500: Buffer.from(errorPayload(500, MESSAGES[500])),
+};
 
 /** Answers the request and returns true, or returns false and leaves it to Fastify. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -35,21 +44,45 @@ export function listFastPath(mock: MockContext, onError: (err: unknown) => void)
     const started = performance.now();
     let status: number;
     let fingerprint: string | null = null;
-    let body: Buffer | string;
-    let extra: Record<string, number> = {};
+    let body: Buffer;
+    let rate: TakeResult | undefined;
     try {
       const admission = mock.admission.admit(headers['anchor-api-key']);
-      ({ status, fingerprint, headers: extra } = admission);
+      ({ status, fingerprint, rate } = admission);
       const listed = status === 200 ? mock.downloadLists.get(sessionId, mock.publicUrl) : undefined;
-      if (status !== 200) body = errorPayload(status, MESSAGES[status as 401 | 429]);
+      if (status !== 200) body = ERROR_BODIES[status as 401 | 429];
       else if (listed && listed.accountId === admission.key?.account_id) body = listed.body;
-      else body = errorPayload((status = 404), MESSAGES[404]);
+      else body = ERROR_BODIES[(status = 404)];
     } catch (err) {
       onError(err);
-      body = errorPayload((status = 500), MESSAGES[500]);
+      body = ERROR_BODIES[(status = 500)];
     }
-    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    res.writeHead(status, { ...extra, 'content-type': JSON_CONTENT_TYPE, 'content-length': length });
+    const length = body.length;
+    // Literal objects: spreading the rate headers into one costs more (about
+    // 1.7 µs on Node 20) than everything else this function does.
+    let head: OutgoingHttpHeaders;
+    if (rate === undefined) {
+      head = { 'content-type': JSON_CONTENT_TYPE, 'content-length': length };
+    } else if (rate.allowed) {
+      head = {
+        'x-ratelimit-limit': rate.limit,
+        'x-ratelimit-remaining': rate.remaining,
+        'x-ratelimit-reset': rate.resetSeconds,
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': length,
+      };
+    } else {
+      head = {
+        'x-ratelimit-limit': rate.limit,
+        'x-ratelimit-remaining': rate.remaining,
+        'x-ratelimit-reset': rate.resetSeconds,
+        'retry-after-ms': rate.retryAfterMs,
+        'retry-after': String(retryAfterSeconds(rate)),
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': length,
+      };
+    }
+    res.writeHead(status, head);
     res.end(body);
     mock.journal.add({
       timeMs: mock.clock.now(),

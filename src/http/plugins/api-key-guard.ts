@@ -1,5 +1,6 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { rateLimitHeaders } from '../../domain/key-admission.js';
 import type { ApiKeyRow } from '../../store/store.js';
 import { MESSAGES, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
@@ -28,7 +29,7 @@ export default fp(
       const admission = mock.admission.admit(request.headers['anchor-api-key']);
       if (admission.fingerprint !== null) request.keyFingerprint = admission.fingerprint;
       request.apiKey = admission.key;
-      reply.headers(admission.headers);
+      reply.headers(rateLimitHeaders(admission));
       if (admission.status === 200) return done();
       sendError(reply, admission.status, MESSAGES[admission.status]);
     });
