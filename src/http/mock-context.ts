@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
+import { DownloadCache } from '../domain/download-cache.js';
 import { DownloadListCache } from '../domain/download-list.js';
 import { FaultRules } from '../domain/fault-rules.js';
 import { KeyAdmission } from '../domain/key-admission.js';
@@ -41,6 +42,7 @@ export class MockContext {
   readonly buckets = new BucketRegistry();
   readonly admission: KeyAdmission;
   readonly downloadLists: DownloadListCache;
+  readonly downloads: DownloadCache;
   readonly journal: RequestJournal;
   readonly faults = new FaultRules();
   readonly latency: Latency | undefined;
@@ -58,6 +60,7 @@ export class MockContext {
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
     this.downloadLists = new DownloadListCache(options.store);
+    this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
     this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.seed ?? 1) : undefined;

@@ -6,6 +6,20 @@ import { generateContent } from '../domain/generated-content.js';
 import type { DownloadWithContent } from '../store/store.js';
 import { sendError } from './errors.js';
 
+const DISPOSITIONS_LIMIT = 10_000;
+const dispositions = new Map<string, string>();
+
+/** The attachment header for a file name, built once per name (it is a pure function of it). */
+function attachment(fileName: string): string {
+  let header = dispositions.get(fileName);
+  if (header === undefined) {
+    header = contentDisposition(fileName);
+    if (dispositions.size >= DISPOSITIONS_LIMIT) dispositions.clear();
+    dispositions.set(fileName, header);
+  }
+  return header;
+}
+
 /**
  * Answers a download's bytes with the headers a browser or HTTP client
  * expects: type, length, attachment name (RFC 6266, filename* for non-ASCII),
@@ -15,7 +29,7 @@ import { sendError } from './errors.js';
 export function sendFile(request: FastifyRequest, reply: FastifyReply, row: DownloadWithContent): FastifyReply {
   reply.headers({
     'content-type': row.content_type,
-    'content-disposition': contentDisposition(row.suggested_file_name),
+    'content-disposition': attachment(row.suggested_file_name),
     etag: row.etag,
     'accept-ranges': 'bytes',
     'cache-control': 'private, no-cache',

@@ -355,3 +355,40 @@ t.test('an id with spaces and reserved characters is percent-encoded in file_lin
   t.equal(res.statusCode, 200);
   t.same(res.rawPayload, generateContent(ODD_ID, 33));
 });
+
+t.test('the file routes follow every write: a fixture load, a wipe, a reset', async (t) => {
+  const { app } = await buildTestApp(t, { rateLimit: false, startupFixtures: [{ name: 'start', document: smallWorld }] });
+  const url = fileUrl(SESSION, 'dl-a');
+  const first = await app.inject({ url, headers: key });
+  t.equal(first.rawPayload.length, 1000, 'the fixture size');
+  t.equal((await app.inject({ url, headers: key })).rawPayload.length, 1000, 'the same again (now cached)');
+
+  const resized = structuredClone(smallWorld);
+  resized.accounts[0]!.sessions![0]!.downloads![1]!.size = 2000;
+  t.equal((await app.inject({ method: 'POST', url: '/_mock/fixtures', payload: resized })).statusCode, 201);
+  const after = await app.inject({ url, headers: key });
+  t.equal(after.rawPayload.length, 2000, 'a fixture load changes what is served at once');
+  t.not(after.headers.etag, first.headers.etag, 'with a new etag');
+
+  const moved = structuredClone(smallWorld);
+  moved.accounts[0]!.id = 'acme-2';
+  moved.accounts[0]!.api_keys = ['ak_test_acme_2'];
+  moved.accounts[0]!.sessions = [{ id: 'sess-new', downloads: [{ id: 'dl-new', original_download_url: 'https://example.com/n', origin_url: 'https://example.com/', original_file_name: 'n.bin', size: 5 }] }];
+  moved.accounts.pop();
+  t.equal((await app.inject({ method: 'POST', url: '/_mock/fixtures', payload: moved })).statusCode, 201);
+  const signed = JSON.parse((await app.inject({ url: `/v1${fileUrl('sess-new', 'dl-new')}`, headers: { 'anchor-api-key': 'ak_test_acme_2' } })).body) as {
+    data: { SignedUrl: string };
+  };
+  const signedPath = new URL(signed.data.SignedUrl).pathname + new URL(signed.data.SignedUrl).search;
+  t.equal((await app.inject({ url: signedPath })).rawPayload.length, 5, 'a download added by a load is served through a signed URL');
+
+  t.equal((await app.inject({ method: 'DELETE', url: '/_mock/state' })).statusCode, 200);
+  t.equal((await app.inject({ url, headers: key })).statusCode, 401, 'after a wipe the key is gone');
+  t.equal((await app.inject({ url: signedPath })).statusCode, 404, 'and so is the download behind a signed URL');
+
+  t.equal((await app.inject({ method: 'POST', url: '/_mock/reset' })).statusCode, 200);
+  const reset = await app.inject({ url, headers: key });
+  t.equal(reset.rawPayload.length, 1000, 'a reset serves the start-up fixtures again');
+  t.equal(reset.headers.etag, first.headers.etag);
+  t.equal((await app.inject({ url: signedPath })).statusCode, 404, 'without what a later load added');
+});

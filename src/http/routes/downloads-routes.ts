@@ -27,10 +27,8 @@ const keyedErrors = {
 
 /** The download, if its session exists and belongs to the key's account; never another account's. */
 function ownedDownload(mock: MockContext, key: ApiKeyRow | undefined, sessionId: string, downloadId: string): DownloadWithContent | undefined {
-  const session = mock.store.findSession(sessionId);
-  if (!session || !key || session.account_id !== key.account_id) return undefined;
-  const download = mock.store.findDownload(downloadId);
-  return download?.session_id === sessionId ? download : undefined;
+  const found = mock.downloads.get(downloadId);
+  return found && key && found.accountId === key.account_id && found.row.session_id === sessionId ? found.row : undefined;
 }
 
 export default async function downloadsRoutes(app: FastifyInstance, { mock }: { mock: MockContext }) {
@@ -133,7 +131,7 @@ export default async function downloadsRoutes(app: FastifyInstance, { mock }: { 
       const check = checkSignature(mock.signingSecret, download_id, expires, signature, mock.clock.now());
       if (check === 'invalid') return sendError(reply, 403, 'The signature of this URL is not valid.');
       if (check === 'expired') return sendError(reply, 403, 'This signed URL has expired; fetch a new one.');
-      const row = mock.store.findDownload(download_id);
+      const row = mock.downloads.get(download_id)?.row;
       if (!row) return sendError(reply, 404, 'The download could not be found.');
       return sendFile(request, reply, row);
     },
