@@ -19,14 +19,15 @@ import { URL, fileURLToPath } from 'node:url';
 export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 /**
- * `node <flags> dist/cli/main.js`, with the Node flags of the CLI's shebang
- * (`#!/usr/bin/env -S node <flags>`): the mock runs as its bin, npm start and
- * the image run it.
+ * `node <flags> dist/cli/main.js <args>`, with the Node flags of the package's
+ * start script (`npm start`, which the image's ENTRYPOINT copies), so the mock
+ * runs as users start it.
  * @param {string[]} args
  */
 export function cliCommand(args) {
-  const shebang = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
-  const flags = /^#!\/usr\/bin\/env -S node (.+)$/.exec(shebang)?.[1]?.split(' ').filter(Boolean) ?? [];
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
+  const flags = /\bnode((?: --[\w-]+=\S+)*) dist\/cli\/main\.js\b/.exec(start)?.[1]?.split(' ').filter(Boolean) ?? [];
   return [...flags, CLI, ...args];
 }
 const BASELINES = {

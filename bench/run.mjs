@@ -234,6 +234,8 @@ async function measureStartup(samples, tmp) {
   const floorMs = [];
   /** @type {string[]} */
   const failures = [];
+  /** @type {string[]} */
+  const floorFailures = [];
   const bodyFile = join(tmp, 'startup.body');
   writeFileSync(bodyFile, '{"status":"ok"}');
   for (let i = 0; i < samples; i++) {
@@ -247,7 +249,7 @@ async function measureStartup(samples, tmp) {
         await stopChild(floor);
       }
     } catch (err) {
-      failures.push(`bare Fastify: ${err instanceof Error ? err.message : String(err)}`);
+      floorFailures.push(`bare Fastify: ${err instanceof Error ? err.message : String(err)}`);
     }
 
     const port = await freePort();
@@ -262,7 +264,7 @@ async function measureStartup(samples, tmp) {
       await stopChild(spawned);
     }
   }
-  const result = { samplesMs, medianMs: median(samplesMs), floorMs, floorMedianMs: median(floorMs), failures };
+  const result = { samplesMs, medianMs: median(samplesMs), floorMs, floorMedianMs: median(floorMs), failures, floorFailures };
   progress(
     `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns (bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
       `${failures.length ? `, ${failures.length} failed` : ''}`,
@@ -431,6 +433,7 @@ async function main() {
         `${samplesMs.length} spawns, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms; ` +
           `a bare Fastify app, spawn to first 200: ${startup.floorMedianMs.toFixed(0)} ms median`,
         ...failures,
+        ...startup.floorFailures,
       ].join('; '),
     });
   }
@@ -481,7 +484,7 @@ async function main() {
 /**
  * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string, sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, failures: string[] }, seeding?: { stdout: string } }} r
+ *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, failures: string[], floorFailures: string[] }, seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
   const { machine: m } = r;
@@ -553,7 +556,8 @@ function renderMarkdown(r) {
       '',
       `The same for a bare Fastify app with one constant route (bench/baselines/fastify-constant.mjs), alternating with the mock, ms: ${r.startup.floorMs.map((x) => x.toFixed(1)).join(', ')}`,
     );
-    if (r.startup.failures.length) parts.push('', `Failures: ${r.startup.failures.join('; ')}`);
+    const startupFailures = [...r.startup.failures, ...r.startup.floorFailures];
+    if (startupFailures.length) parts.push('', `Failures: ${startupFailures.join('; ')}`);
   }
   if (r.seeding) parts.push('', '## Seeding output', '', '```', r.seeding.stdout, '```');
   return `${parts.join('\n')}\n`;

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
+#!/usr/bin/env node
 import { Clock, type ClockMode } from '../domain/clock.js';
 import { parseLatency } from '../domain/latency.js';
 import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';

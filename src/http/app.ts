@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -44,12 +44,27 @@ function rawErrorResponse(code: number, message: string): string {
   );
 }
 
+/**
+ * Puts the list's fast path in front of Fastify's own request listener on the
+ * node:http server Fastify created (so its settings stay Fastify's). With
+ * per-request logging on, every request goes through Fastify, which logs it.
+ */
+function installListFastPath(app: FastifyInstance, options: AppOptions): void {
+  const listeners = app.server.listeners('request') as RequestListener[];
+  const [route] = listeners;
+  if (options.requestLogging || listeners.length !== 1 || !route) return;
+  const fast = listFastPath(app.mock, (err) => app.log.error({ err }, 'unexpected error'));
+  app.server.removeListener('request', route);
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!fast(req, res)) route(req, res);
+  });
+}
+
 /** The composition root: a Fastify instance serving the mock, from plain options. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mock = new MockContext(options);
   // With per-request logging on, every request goes through Fastify, which logs it.
-  const fastPath = options.requestLogging ? undefined : listFastPath(mock, (err) => app.log.error({ err }, 'unexpected error'));
-  const app: FastifyInstance = Fastify({
+  const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
@@ -58,17 +73,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // zod validates and serializes; given here (not set later), Fastify never
     // loads Ajv and fast-json-stringify, which it would otherwise build at start.
     schemaController: { compilersFactory: { buildValidator: () => validatorCompiler as never, buildSerializer: () => serializerCompiler as never } },
-    // Our own node:http server, so the list's fast path sees requests before
-    // the router; it is set up the way Fastify sets up its own.
-    serverFactory: (handler, opts) => {
-      // Node's own bare 400 for a request without Host would skip the envelope;
-      // no route here depends on Host.
-      const server = createServer({ requireHostHeader: false }, fastPath ? (req, res) => fastPath(req, res) || handler(req, res) : handler);
-      server.keepAliveTimeout = opts.keepAliveTimeout as number;
-      server.requestTimeout = opts.requestTimeout as number;
-      server.setTimeout(opts.connectionTimeout as number);
-      return server;
-    },
+    // Node's own bare 400 for a request without Host would skip the envelope;
+    // no route here depends on Host.
+    http: { requireHostHeader: false },
     // Our own 503 in the envelope (below) instead of Fastify's.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {
@@ -82,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorate('mock', mock);
+  installListFastPath(app, options);
   // Node drops CONNECT requests unless someone listens for them.
   app.server.on('connect', (_request, socket: Duplex) => socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')));
   const routes = collectRoutes(app);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { fingerprintKey } from '../domain/api-keys.js';
 import { retryAfterSeconds } from '../domain/key-admission.js';
 import type { TakeResult } from '../domain/token-bucket.js';
 import { errorPayload, JSON_CONTENT_TYPE, MESSAGES } from './errors.js';
@@ -56,6 +57,9 @@ export function listFastPath(mock: MockContext, onError: (err: unknown) => void)
     } catch (err) {
       onError(err);
       body = ERROR_BODIES[(status = 500)];
+      // As the route's journal has it when the key check itself failed.
+      const key = headers['anchor-api-key'];
+      fingerprint ??= typeof key === 'string' && key !== '' ? fingerprintKey(key) : null;
     }
     const length = body.length;
     // Literal objects: spreading the rate headers into one costs more (about

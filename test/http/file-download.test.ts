@@ -375,12 +375,20 @@ t.test('the file routes follow every write: a fixture load, a wipe, a reset', as
   moved.accounts[0]!.api_keys = ['ak_test_acme_2'];
   moved.accounts[0]!.sessions = [{ id: 'sess-new', downloads: [{ id: 'dl-new', original_download_url: 'https://example.com/n', origin_url: 'https://example.com/', original_file_name: 'n.bin', size: 5 }] }];
   moved.accounts.pop();
+  const newFile = () => app.inject({ url: fileUrl('sess-new', 'dl-new'), headers: { 'anchor-api-key': 'ak_test_acme' } });
+  t.equal((await newFile()).statusCode, 404, 'an unknown download answers 404 (and that answer is cached)');
   t.equal((await app.inject({ method: 'POST', url: '/_mock/fixtures', payload: moved })).statusCode, 201);
+  t.equal((await newFile()).statusCode, 404, 'still 404 for a key of another account');
   const signed = JSON.parse((await app.inject({ url: `/v1${fileUrl('sess-new', 'dl-new')}`, headers: { 'anchor-api-key': 'ak_test_acme_2' } })).body) as {
     data: { SignedUrl: string };
   };
   const signedPath = new URL(signed.data.SignedUrl).pathname + new URL(signed.data.SignedUrl).search;
   t.equal((await app.inject({ url: signedPath })).rawPayload.length, 5, 'a download added by a load is served through a signed URL');
+  t.equal(
+    (await app.inject({ url: fileUrl('sess-new', 'dl-new'), headers: { 'anchor-api-key': 'ak_test_acme_2' } })).rawPayload.length,
+    5,
+    'and through its file_link, with its own key',
+  );
 
   t.equal((await app.inject({ method: 'DELETE', url: '/_mock/state' })).statusCode, 200);
   t.equal((await app.inject({ url, headers: key })).statusCode, 401, 'after a wipe the key is gone');
