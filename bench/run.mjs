@@ -327,7 +327,7 @@ function loadRows(name, rounds, withP99 = false) {
       mockRps,
       mockP50: mean(mock.map((s) => s.p50)),
       mockP99,
-      measured: `${ratio.toFixed(2)}× req/s`,
+      measured: `${ratio.toFixed(3)}× req/s`,
       target: `≥ ${spec.minRatio.toFixed(2)}× req/s`,
       pass: problems.length === 0 && ratio >= spec.minRatio,
     },
@@ -339,7 +339,7 @@ function loadRows(name, rounds, withP99 = false) {
       ...common,
       baseP99,
       mockP99,
-      measured: `${p99Ratio.toFixed(2)}× p99`,
+      measured: `${p99Ratio.toFixed(3)}× p99`,
       target: `≤ ${TARGETS.list5P99Ratio.toFixed(2)}× p99`,
       pass: problems.length === 0 && p99Ratio <= TARGETS.list5P99Ratio,
     });
