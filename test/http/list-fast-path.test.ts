@@ -211,3 +211,23 @@ for (const broken of ['findKey', 'findSession'] as const) {
     t.match(viaSocket.app.mock.journal.list(), [{ status: 500, session_id: SESSION, key_fingerprint: 'ak_t…' }]);
   });
 }
+
+t.test('with rate limiting off both paths answer without rate headers, alike', async (t) => {
+  const viaSocket = await buildTestApp(t, { rateLimit: false });
+  const viaRoute = await buildTestApp(t, { rateLimit: false });
+  const port = await listen(viaSocket.app);
+  const headers = { 'anchor-api-key': 'ak_test_acme' };
+  for (const session of [SESSION, 'sess-unknown']) {
+    const fast = await httpCall(port, listUrl(session), { headers });
+    const viaFastify = await viaRoute.app.inject({ url: listUrl(session), headers });
+    t.same(fast.headers, headerBlock(viaFastify), `${session}: the same headers`);
+    t.same(
+      fast.headers.map((h) => h.slice(0, h.indexOf(':'))),
+      ['content-type', 'content-length'],
+      `${session}: no x-ratelimit-*`,
+    );
+    t.ok(fast.body.equals(viaFastify.rawPayload), `${session}: the same body`);
+    const contentType = fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14);
+    expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': contentType }, body: fast.body.toString() }, session === SESSION ? 200 : 404);
+  }
+});
