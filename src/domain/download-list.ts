@@ -1,5 +1,6 @@
 import type { DownloadItem } from '../schemas/api-schemas.js';
 import type { DownloadRow, Store } from '../store/store.js';
+import { StoreCache } from './store-cache.js';
 
 /** file_link as the reference shapes it: no /v1, ids path-encoded. */
 export function fileLink(publicUrl: string, sessionId: string, downloadId: string): string {
@@ -26,38 +27,31 @@ export interface ListedSession {
   body: Buffer;
 }
 
-const CACHE_LIMIT = 10_000;
-
 /**
  * Sessions as List Session Downloads answers them, owner and serialized body,
- * cached until the next write to the store (any write path bumps its
- * generation) or a change of public URL. Unknown ids are cached too, bounded.
+ * cached until the next write to the store or a change of public URL.
+ * Unknown ids are cached too, bounded.
  */
 export class DownloadListCache {
-  readonly #sessions = new Map<string, ListedSession | null>();
-  #generation = -1;
+  readonly #sessions: StoreCache<ListedSession | null>;
   #publicUrl = '';
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    this.#sessions = new StoreCache(store, (sessionId) => this.#list(sessionId));
+  }
 
   get(sessionId: string, publicUrl: string): ListedSession | undefined {
-    if (this.#generation !== this.store.generation || this.#publicUrl !== publicUrl) {
+    if (this.#publicUrl !== publicUrl) {
       this.#sessions.clear();
-      this.#generation = this.store.generation;
       this.#publicUrl = publicUrl;
     }
-    let listed = this.#sessions.get(sessionId);
-    if (listed === undefined) {
-      const session = this.store.findSession(sessionId);
-      if (session) {
-        const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, publicUrl));
-        listed = { accountId: session.account_id, body: Buffer.from(JSON.stringify({ data: { count: items.length, items } })) };
-      } else {
-        listed = null;
-      }
-      if (this.#sessions.size >= CACHE_LIMIT) this.#sessions.clear();
-      this.#sessions.set(sessionId, listed);
-    }
-    return listed ?? undefined;
+    return this.#sessions.get(sessionId) ?? undefined;
+  }
+
+  #list(sessionId: string): ListedSession | null {
+    const session = this.store.findSession(sessionId);
+    if (!session) return null;
+    const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, this.#publicUrl));
+    return { accountId: session.account_id, body: Buffer.from(JSON.stringify({ data: { count: items.length, items } })) };
   }
 }

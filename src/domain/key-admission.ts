@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import { fingerprintKey, hashKey, hashesMatch } from './api-keys.js';
 import type { BucketRegistry, RateLimit, TakeResult } from './token-bucket.js';
 import type { ApiKeyRow, Store } from '../store/store.js';
+import { StoreCache } from './store-cache.js';
 
 /** What a keyed request gets at the door: through (200), 401 or 429. */
 export interface Admission {
@@ -37,8 +38,6 @@ export function retryAfterSeconds(rate: TakeResult): number {
   return Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
 }
 
-const KEY_CACHE_LIMIT = 10_000;
-
 /**
  * Auth, then rate limit, before anything can reveal whether a session exists
  * (order from the emulator issue): 401 for a missing, empty or unknown key
@@ -49,18 +48,24 @@ export class KeyAdmission {
   // Keys seen, by plaintext, with their record (or none) and fingerprint: one
   // hash and one query per distinct key until the next write to the store. In
   // memory only; the store itself holds no plaintext key.
-  readonly #seen = new Map<string, { row: ApiKeyRow | undefined; fingerprint: string }>();
-  #generation = -1;
+  readonly #seen: StoreCache<{ row: ApiKeyRow | undefined; fingerprint: string }>;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly buckets: BucketRegistry,
     private readonly clock: Clock,
     private readonly rateLimit: RateLimit | false,
-  ) {}
+  ) {
+    this.#seen = new StoreCache(store, (key) => {
+      const keyHash = hashKey(key);
+      const found = store.findKey(keyHash);
+      const row = found && hashesMatch(found.key_hash, keyHash) ? found : undefined;
+      return { row, fingerprint: row?.fingerprint ?? fingerprintKey(key, keyHash) };
+    });
+  }
 
   admit(header: string | string[] | undefined): Admission {
-    const entry = typeof header === 'string' && header !== '' ? this.#lookup(header) : undefined;
+    const entry = typeof header === 'string' && header !== '' ? this.#seen.get(header) : undefined;
     const fingerprint = entry?.fingerprint ?? null;
     const key = entry?.row;
     if (!key) return { status: 401, key: undefined, fingerprint, rate: undefined };
@@ -72,22 +77,5 @@ export class KeyAdmission {
         : this.rateLimit;
     const rate = this.buckets.take(key.key_hash, limit, this.clock.now());
     return { status: rate.allowed ? 200 : 429, key, fingerprint, rate };
-  }
-
-  #lookup(key: string) {
-    if (this.#generation !== this.store.generation) {
-      this.#seen.clear();
-      this.#generation = this.store.generation;
-    }
-    let entry = this.#seen.get(key);
-    if (entry === undefined) {
-      const keyHash = hashKey(key);
-      const found = this.store.findKey(keyHash);
-      const row = found && hashesMatch(found.key_hash, keyHash) ? found : undefined;
-      entry = { row, fingerprint: row?.fingerprint ?? fingerprintKey(key, keyHash) };
-      if (this.#seen.size >= KEY_CACHE_LIMIT) this.#seen.clear();
-      this.#seen.set(key, entry);
-    }
-    return entry;
   }
 }
