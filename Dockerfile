@@ -39,5 +39,5 @@ EXPOSE 4010
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 CMD ["node", "dist/cli/main.js", "healthcheck"]
 # The Node flags of npm start: a small young generation keeps the server's
 # memory down under load (README, Command line).
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=2", "dist/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "dist/cli/main.js"]
 CMD ["serve"]

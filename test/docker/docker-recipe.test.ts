@@ -180,7 +180,7 @@ t.test('the runtime stage runs as node, with the env, port, volume, init and hea
 });
 
 t.test('npm start and the image run the CLI with the same Node flags, and the bin stays portable', async (t) => {
-  t.same(NODE_FLAGS, ['--max-semi-space-size=2'], 'the start script (see the README, Command line)');
+  t.same(NODE_FLAGS, ['--max-semi-space-size=8'], 'the start script (see the README, Command line)');
   t.equal(PACKAGE.scripts.start, `npm run build --silent && node ${NODE_FLAGS.join(' ')} ${BIN}`);
   t.equal(readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').split('\n', 1)[0], '#!/usr/bin/env node', 'a plain shebang: env -S is missing from BusyBox');
 });
