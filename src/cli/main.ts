@@ -102,7 +102,7 @@ async function serve(opts: ParsedOptions): Promise<void> {
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
   const db = (opts.values.db as string | undefined) ?? DEFAULT_DB;
-  const store = openStore(db);
+  const store = openStore(db, { bulkLoad: true });
   try {
     const summary = loadFixtures(store, readFixtureFiles(opts.positionals), { now: Date.now() });
     for (const s of summary.sources) console.log(`loaded ${s.name}: ${describeCounts(s)}`);

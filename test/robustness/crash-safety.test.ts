@@ -21,6 +21,7 @@ const SEED = robustnessSeed(0x5eed_c4a5);
 const draw = picker(mulberry32(SEED));
 const KEY = 'ak_crash_main';
 const SEED_KILLS = 20;
+const NEW_FILE_SEED_KILLS = 10;
 const SERVE_KILLS = 6;
 /** Bounds a child that should have exited (or been killed) long ago. */
 const EXIT_DEADLINE_MS = 30_000;
@@ -86,7 +87,8 @@ function readState(file: string): DbState {
   }
 }
 
-const SIDE_FILES = ['', '-wal', '-shm'];
+// -journal: `seed` into a new file writes in rollback-journal mode (Store bulkLoad).
+const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
 
 /**
  * The state of a database a killed process left behind, read from a copy of
@@ -263,6 +265,54 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
     t.same(tally.between, [], `every kill left "before" or "after" (seed ${SEED})`, { log });
     t.ok(tally.beforeWrites + tally.midTransaction > 0, 'some kills landed before the commit', { log });
     seedDbLeft = work;
+  });
+
+  t.test(`seed b.json into a new file (rollback journal, not WAL), SIGKILLed ${NEW_FILE_SEED_KILLS} times`, async (t) => {
+    // A new file has no "before" rows: a kill must leave no file, or one
+    // without tables or rows, or the whole load.
+    const measured = join(files.dir, 'new-measured.db');
+    const full = await runCli(['seed', files.b, '--db', measured]);
+    t.equal(full.code, 0, 'an unkilled seed exits 0', { stderr: full.stderr });
+    t.notOk(existsSync(`${measured}-wal`), 'no write-ahead log');
+    const after = readState(measured);
+    t.match(after, { integrity: 'ok', sessions: 31, downloads: 30_005 });
+
+    const work = join(files.dir, 'new-work.db');
+    const outcomes = { nothing: 0, hotJournal: 0, after: 0 };
+    const between: string[] = [];
+    const log: string[] = [];
+    for (let i = 0; i < NEW_FILE_SEED_KILLS; i++) {
+      for (const side of SIDE_FILES) rmSync(work + side, { force: true });
+      const delay = killTime(i, NEW_FILE_SEED_KILLS, full.ms);
+      const run = await runCli(['seed', files.b, '--db', work], delay);
+      const hotJournal = existsSync(`${work}-journal`);
+      let verdict: string;
+      if (!existsSync(work)) verdict = 'nothing';
+      else {
+        const state = snapshotState(work, files.scratch);
+        const empty = state.integrity === 'ok' && state.accounts + state.api_keys + state.sessions + state.downloads === 0;
+        if (empty) verdict = 'nothing';
+        else if (state.integrity === 'ok' && JSON.stringify(state) === JSON.stringify(after)) verdict = 'after';
+        else verdict = `between: ${JSON.stringify(state)}`;
+      }
+      log.push(`kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${hotJournal ? 'journal left' : 'no journal'}, ${verdict.slice(0, 200)}`);
+      if (verdict === 'nothing') outcomes.nothing++;
+      else if (verdict === 'after') outcomes.after++;
+      else between.push(`kill at ${delay} ms: ${verdict}`);
+      if (hotJournal && verdict === 'nothing') outcomes.hotJournal++;
+      if (run.stdout.includes('total into') && verdict !== 'after') between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
+    }
+    t.comment(`seed into a new file: measured run ${full.ms} ms; ${JSON.stringify(outcomes)}`);
+    if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
+    t.same(between, [], `every kill left nothing or the whole load (seed ${SEED})`, { log });
+    t.ok(outcomes.hotJournal > 0, 'some kills landed mid-transaction, leaving a hot journal', { log });
+
+    // The next run opens what the last kill left, with no repair step.
+    for (const side of SIDE_FILES) rmSync(work + side, { force: true });
+    await runCli(['seed', files.b, '--db', work], Math.round(full.ms * 0.8));
+    const again = await runCli(['seed', files.b, '--db', work]);
+    t.equal(again.code, 0, 'seeding the killed file again exits 0', { stderr: again.stderr });
+    t.same(readState(work), after, 'and gives the same state as an unkilled seed');
   });
 
   let serveDbLeft = '';

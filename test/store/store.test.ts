@@ -10,7 +10,7 @@ import { SchemaVersionError, Store, type StoreWriter } from '../../src/store/sto
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
-function openStore(t: Test, path = ':memory:', options: { migrations?: readonly string[] } = {}): Store {
+function openStore(t: Test, path = ':memory:', options: { migrations?: readonly string[]; bulkLoad?: boolean } = {}): Store {
   const store = new Store({ path, ...options });
   t.teardown(() => store.close());
   return store;
@@ -41,6 +41,38 @@ t.test('a fresh database file is migrated to the latest version, in WAL mode, wi
   t.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
   t.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
   t.same(store.counts(), [], 'and empty');
+});
+
+t.test('a new database file gets 16 KB pages; an existing one keeps its own', async (t) => {
+  const dir = t.testdir();
+  t.equal(openStore(t, join(dir, 'new.db')).db.pragma('page_size', { simple: true }), 16384);
+  // A file written before with SQLite's default page size, by an earlier build.
+  const oldPath = join(dir, 'old.db');
+  const raw = new Database(oldPath);
+  raw.pragma('journal_mode = WAL');
+  raw.exec(migrations[0]!);
+  raw.pragma('user_version = 1');
+  raw.close();
+  t.equal(openStore(t, oldPath).db.pragma('page_size', { simple: true }), 4096);
+});
+
+t.test('bulkLoad: a new file stays in rollback-journal mode until it is opened without it', async (t) => {
+  const path = join(t.testdir(), 'seeded.db');
+  const bulk = new Store({ path, bulkLoad: true });
+  t.equal(bulk.db.pragma('journal_mode', { simple: true }), 'delete');
+  bulk.write((w) => w.insertAccount('acme'));
+  bulk.close();
+  t.notOk(existsSync(`${path}-wal`), 'no write-ahead log was written');
+
+  const served = openStore(t, path);
+  t.equal(served.db.pragma('journal_mode', { simple: true }), 'wal', 'the next open switches it to WAL');
+  t.ok(served.accountExists('acme'));
+});
+
+t.test('bulkLoad leaves an existing database in WAL mode', async (t) => {
+  const path = join(t.testdir(), 'mock.db');
+  new Store({ path }).close();
+  t.equal(openStore(t, path, { bulkLoad: true }).db.pragma('journal_mode', { simple: true }), 'wal');
 });
 
 t.test('an in-memory store is migrated too and starts empty', async (t) => {
