@@ -24,6 +24,7 @@ Options:
                            is read after the load cases, so alone it runs them all)
   --startup-samples <n>    Spawns timed by the startup case (default 10)
   --seed-rows <n>          Downloads written by the seed case (default 100000)
+  --seed-samples <n>       Seed runs, each into a new file; the median is judged (default 3)
   --out <dir>              Where results.md and results.json go (default bench/)
   --keep-bodies            Let autocannon keep each response body as a string, as it
                            does by default; its own cost then caps large-body cases
@@ -40,6 +41,7 @@ Options:
  * @property {LoadCaseName[]} loadCases what to put under load
  * @property {number} startupSamples
  * @property {number} seedRows
+ * @property {number} seedSamples
  * @property {string} out
  * @property {boolean} keepBodies
  * @property {boolean} help
@@ -76,6 +78,7 @@ export function parseOptions(argv, defaultOut) {
       only: { type: 'string' },
       'startup-samples': { type: 'string' },
       'seed-rows': { type: 'string' },
+      'seed-samples': { type: 'string' },
       out: { type: 'string' },
       'keep-bodies': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -107,6 +110,7 @@ export function parseOptions(argv, defaultOut) {
     loadCases,
     startupSamples: integer('--startup-samples', values['startup-samples'], 10, 1),
     seedRows: integer('--seed-rows', values['seed-rows'], 100_000, 1),
+    seedSamples: integer('--seed-samples', values['seed-samples'], 3, 1),
     out: values.out ?? defaultOut,
     keepBodies: values['keep-bodies'] === true,
     help: values.help === true,

@@ -52,7 +52,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 t.test('a short benchmark run prints the table and writes results.md and results.json', { skip: !existsSync(CLI) && 'run `npm run build` first' }, async (t) => {
   const out = t.testdir();
   const args = ['--duration', '1', '--warmup', '0', '--rounds', '1', '--connections', '10'];
-  args.push('--only', 'list5,401,startup,seed,memory', '--startup-samples', '2', '--seed-rows', '2000', '--out', out);
+  args.push('--only', 'list5,401,startup,seed,memory', '--startup-samples', '2', '--seed-rows', '2000', '--seed-samples', '2', '--out', out);
   const { code, stdout, stderr } = await runBench(args);
   t.equal(code, 0, `exit code (stderr: ${stderr})`);
 
