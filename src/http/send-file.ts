@@ -2,23 +2,13 @@ import contentDisposition from 'content-disposition';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fresh from 'fresh';
 import parseRange from 'range-parser';
+import { boundedMemo } from '../domain/bounded-memo.js';
 import { generateContent } from '../domain/generated-content.js';
 import type { DownloadWithContent } from '../store/store.js';
 import { sendError } from './errors.js';
 
-const DISPOSITIONS_LIMIT = 10_000;
-const dispositions = new Map<string, string>();
-
 /** The attachment header for a file name, built once per name (it is a pure function of it). */
-function attachment(fileName: string): string {
-  let header = dispositions.get(fileName);
-  if (header === undefined) {
-    header = contentDisposition(fileName);
-    if (dispositions.size >= DISPOSITIONS_LIMIT) dispositions.clear();
-    dispositions.set(fileName, header);
-  }
-  return header;
-}
+const attachment = boundedMemo((fileName) => contentDisposition(fileName));
 
 /**
  * Answers a download's bytes with the headers a browser or HTTP client

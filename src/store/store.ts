@@ -61,10 +61,11 @@ export interface StoreOptions {
   /** For tests of the upgrade path; the shipped list otherwise. */
   migrations?: readonly string[];
   /**
-   * A new database file stays in SQLite's rollback-journal mode, which writes
-   * a large first load once instead of twice (WAL, then the checkpoint): for
-   * `seed`. Whoever opens the file next without it switches it to WAL. A
-   * database that already exists is opened as usual.
+   * For `seed`: a new database file (user_version 0) stays in SQLite's
+   * rollback-journal mode, which writes a large first load once instead of
+   * twice (to the WAL, then at the checkpoint), with full syncs, as that mode
+   * needs to survive a power cut. Any later open, even a second `seed`,
+   * switches the file to WAL. A database that has a schema opens as usual.
    */
   bulkLoad?: boolean;
 }
@@ -99,9 +100,11 @@ export class Store {
       // tables): 100,000 seeded downloads insert about a fifth faster than
       // with the default 4 KB.
       if (fresh) this.db.pragma('page_size = 16384');
-      if (options.path !== ':memory:' && !(options.bulkLoad && fresh)) this.db.pragma('journal_mode = WAL');
+      const rollbackJournal = options.path !== ':memory:' && options.bulkLoad === true && fresh;
+      if (options.path !== ':memory:' && !rollbackJournal) this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma('synchronous = NORMAL');
+      // NORMAL is safe against power loss only in WAL mode.
+      this.db.pragma(rollbackJournal ? 'synchronous = FULL' : 'synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       this.#migrate(version, migrations);
     } catch (err) {

@@ -17,7 +17,7 @@ interface Report {
   rows: Array<{ case: string; pass: boolean; measured: string }>;
   rounds: Array<{ round: number; baseline: Record<string, unknown>; mock: Record<string, unknown>; mockMemory?: { rss: number } }>;
   startup?: { samplesMs: number[] };
-  seeding?: { rows: number; problems: string[] };
+  seeding?: { rows: number; problems: string[]; seconds: number; secondsSamples: number[] };
 }
 
 /** The environment without tap's coverage hooks, which would otherwise load into every server the script starts. */
@@ -75,4 +75,8 @@ t.test('a short benchmark run prints the table and writes results.md and results
   for (const side of ['baseline', 'mock'] as const) t.same(Object.keys(report.rounds[0]![side]).sort(), ['401', 'list5'], `the ${side} ran both load cases`);
   t.equal(report.startup?.samplesMs.length, 2, 'two start-up samples');
   t.same(report.seeding && { rows: report.seeding.rows, problems: report.seeding.problems }, { rows: 2000, problems: [] }, 'seeding wrote 2000 rows');
+  const seedSamples = report.seeding?.secondsSamples ?? [];
+  t.equal(seedSamples.length, 2, 'two seed runs');
+  // The median of two is their mean.
+  t.equal(report.seeding?.seconds, ((seedSamples[0] ?? NaN) + (seedSamples[1] ?? NaN)) / 2, 'judged by their median');
 });

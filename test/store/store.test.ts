@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { hashKey } from '../../src/domain/api-keys.js';
+import { DownloadCache } from '../../src/domain/download-cache.js';
+import { contentEtag } from '../../src/domain/generated-content.js';
 import { loadFixtures } from '../../src/fixtures/fixture-loader.js';
 import { migrations } from '../../src/store/migrations.js';
 import { SchemaVersionError, Store, type StoreWriter } from '../../src/store/store.js';
@@ -56,23 +58,38 @@ t.test('a new database file gets 16 KB pages; an existing one keeps its own', as
   t.equal(openStore(t, oldPath).db.pragma('page_size', { simple: true }), 4096);
 });
 
-t.test('bulkLoad: a new file stays in rollback-journal mode until it is opened without it', async (t) => {
+// Byte 18 of an SQLite file header: 1 for a rollback journal, 2 for WAL.
+const fileJournal = (path: string) => ({ 1: 'rollback', 2: 'wal' })[readFileSync(path)[18]!];
+
+t.test('bulkLoad: a new file stays in rollback-journal mode, with full syncs, until it is opened without it', async (t) => {
   const path = join(t.testdir(), 'seeded.db');
   const bulk = new Store({ path, bulkLoad: true });
   t.equal(bulk.db.pragma('journal_mode', { simple: true }), 'delete');
+  t.equal(bulk.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
   bulk.write((w) => w.insertAccount('acme'));
+  t.notOk(existsSync(`${path}-wal`), 'no write-ahead log while open');
   bulk.close();
-  t.notOk(existsSync(`${path}-wal`), 'no write-ahead log was written');
+  t.equal(fileJournal(path), 'rollback');
 
   const served = openStore(t, path);
   t.equal(served.db.pragma('journal_mode', { simple: true }), 'wal', 'the next open switches it to WAL');
+  t.equal(served.db.pragma('synchronous', { simple: true }), 1, 'synchronous = NORMAL');
+  t.equal(fileJournal(path), 'wal');
   t.ok(served.accountExists('acme'));
 });
 
-t.test('bulkLoad leaves an existing database in WAL mode', async (t) => {
+t.test('bulkLoad on a file that has a schema (a second seed) switches it to WAL', async (t) => {
   const path = join(t.testdir(), 'mock.db');
-  new Store({ path }).close();
+  new Store({ path, bulkLoad: true }).close();
+  t.equal(fileJournal(path), 'rollback');
   t.equal(openStore(t, path, { bulkLoad: true }).db.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(fileJournal(path), 'wal');
+});
+
+t.test('bulkLoad does nothing to an in-memory store', async (t) => {
+  const store = openStore(t, ':memory:', { bulkLoad: true });
+  t.equal(store.db.pragma('synchronous', { simple: true }), 1);
+  t.equal(store.db.pragma('user_version', { simple: true }), migrations.length);
 });
 
 t.test('an in-memory store is migrated too and starts empty', async (t) => {
@@ -108,6 +125,28 @@ t.test('a database from an older release is upgraded in place and keeps its data
   t.ok(upgraded.accountExists('acme'), 'the account is still there');
   t.same(upgraded.findSession('sess-1'), { id: 'sess-1', account_id: 'acme', created_at: T0 });
   t.same(upgraded.db.prepare('SELECT id, note FROM accounts').all(), [{ id: 'acme', note: null }], 'the new column exists');
+});
+
+t.test('migration 2: a file whose generated downloads stored their entity tag serves the same tag after the upgrade', async (t) => {
+  const path = join(t.testdir(), 'mock.db');
+  const old = new Store({ path, migrations: [migrations[0]!] });
+  const generatedTag = contentEtag('gen', 1000, null);
+  old.write((w) => {
+    w.insertAccount('acme');
+    w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
+    // As releases before migration 2 wrote them: every row with its tag.
+    w.upsertDownload({ ...download('gen', 'sess-1'), size: 1000, content: null, etag: generatedTag });
+    w.upsertDownload({ ...download('stored', 'sess-1'), etag: contentEtag('stored', 3, Buffer.from('abc')) });
+  });
+  old.close();
+
+  const upgraded = openStore(t, path);
+  t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+  t.equal(upgraded.findDownload('gen')!.etag, '', 'the generated row keeps no tag');
+  t.equal(upgraded.findDownload('stored')!.etag, contentEtag('stored', 3, Buffer.from('abc')), 'stored bytes keep theirs');
+  const served = new DownloadCache(upgraded);
+  t.equal(served.get('gen')!.row.etag, generatedTag, 'served with the tag it had before');
+  t.equal(served.get('stored')!.row.etag, contentEtag('stored', 3, Buffer.from('abc')));
 });
 
 t.test('a database from a newer release is refused, naming the file and both versions', async (t) => {
