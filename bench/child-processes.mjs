@@ -27,7 +27,9 @@ export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)
 export function cliCommand(args) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
-  const flags = /\bnode((?: --[\w-]+=\S+)*) dist\/cli\/main\.js\b/.exec(start)?.[1]?.split(' ').filter(Boolean) ?? [];
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js\b/.exec(start);
+  if (!match) throw new Error(`package.json's start script does not read "node [--flags] dist/cli/main.js": ${start}`);
+  const flags = match[1]?.split(' ').filter(Boolean) ?? [];
   return [...flags, CLI, ...args];
 }
 const BASELINES = {
