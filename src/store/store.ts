@@ -100,8 +100,9 @@ export class Store {
       // tables): 100,000 seeded downloads insert about a fifth faster than
       // with the default 4 KB.
       if (fresh) this.db.pragma('page_size = 16384');
-      const rollbackJournal = options.path !== ':memory:' && options.bulkLoad === true && fresh;
-      if (options.path !== ':memory:' && !rollbackJournal) this.db.pragma('journal_mode = WAL');
+      const onDisk = options.path !== ':memory:';
+      const rollbackJournal = onDisk && options.bulkLoad === true && fresh;
+      if (onDisk && !rollbackJournal) this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
       // NORMAL is safe against power loss only in WAL mode.
       this.db.pragma(rollbackJournal ? 'synchronous = FULL' : 'synchronous = NORMAL');
