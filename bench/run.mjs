@@ -222,38 +222,42 @@ async function runRounds(options, answers, fixtureFile) {
 
 /**
  * Spawn of `serve` (bundled fixtures, :memory:) to its first 200 from
- * /_mock/health, `samples` times; alternating with the same for the bare
- * Fastify baseline (one constant route), the floor of this stack here.
+ * /_mock/health, `samples` times; alternating with the same for a bare
+ * node:http server (Node's own floor here) and the bare Fastify baseline (one
+ * constant route, the floor of this stack here).
  * @param {number} samples
  * @param {string} tmp
  */
 async function measureStartup(samples, tmp) {
   /** @type {number[]} */
   const samplesMs = [];
-  /** @type {number[]} */
-  const floorMs = [];
   /** @type {string[]} */
   const failures = [];
-  /** @type {string[]} */
-  const floorFailures = [];
+  /** @type {Record<'fastify' | 'http', { ms: number[], failures: string[] }>} */
+  const floors = { fastify: { ms: [], failures: [] }, http: { ms: [], failures: [] } };
   const bodyFile = join(tmp, 'startup.body');
   writeFileSync(bodyFile, '{"status":"ok"}');
-  for (let i = 0; i < samples; i++) {
-    let started = performance.now();
+  /** @param {'fastify' | 'http'} kind */
+  const timeFloor = async (kind) => {
+    const started = performance.now();
     try {
-      const floor = await startBaseline('fastify', { bodyFile, contentType: 'application/json; charset=utf-8', status: 200, path: '/_mock/health' });
+      const floor = await startBaseline(kind, { bodyFile, contentType: 'application/json; charset=utf-8', status: 200, path: '/_mock/health' });
       try {
         await waitFor200(floor, `${floor.url}/_mock/health`, HEALTH_POLL_MS);
-        floorMs.push(performance.now() - started);
+        floors[kind].ms.push(performance.now() - started);
       } finally {
         await stopChild(floor);
       }
     } catch (err) {
-      floorFailures.push(`bare Fastify: ${err instanceof Error ? err.message : String(err)}`);
+      floors[kind].failures.push(`bare ${kind === 'http' ? 'node:http' : 'Fastify'}: ${err instanceof Error ? err.message : String(err)}`);
     }
+  };
+  for (let i = 0; i < samples; i++) {
+    await timeFloor('http');
+    await timeFloor('fastify');
 
     const port = await freePort();
-    started = performance.now();
+    const started = performance.now();
     const spawned = spawnNode(cliCommand(['--port', String(port), '--db', ':memory:', '--log-level', 'warn']));
     try {
       await waitFor200(spawned, `http://127.0.0.1:${port}/_mock/health`, HEALTH_POLL_MS);
@@ -264,9 +268,19 @@ async function measureStartup(samples, tmp) {
       await stopChild(spawned);
     }
   }
-  const result = { samplesMs, medianMs: median(samplesMs), floorMs, floorMedianMs: median(floorMs), failures, floorFailures };
+  const result = {
+    samplesMs,
+    medianMs: median(samplesMs),
+    floorMs: floors.fastify.ms,
+    floorMedianMs: median(floors.fastify.ms),
+    httpFloorMs: floors.http.ms,
+    httpFloorMedianMs: median(floors.http.ms),
+    failures,
+    floorFailures: [...floors.http.failures, ...floors.fastify.failures],
+  };
   progress(
-    `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns (bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
+    `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns ` +
+      `(bare node:http: ${result.httpFloorMedianMs.toFixed(1)} ms, bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
       `${failures.length ? `, ${failures.length} failed` : ''}`,
   );
   return result;
@@ -451,7 +465,7 @@ async function main() {
       pass: failures.length === 0 && medianMs <= TARGETS.startupMedianMs,
       notes: [
         `${samplesMs.length} spawns, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms; ` +
-          `a bare Fastify app, spawn to first 200: ${startup.floorMedianMs.toFixed(0)} ms median`,
+          `spawn to first 200 of a bare node:http server: ${startup.httpFloorMedianMs.toFixed(0)} ms median, of a bare Fastify app: ${startup.floorMedianMs.toFixed(0)} ms`,
         ...failures,
         ...startup.floorFailures,
       ].join('; '),
@@ -507,7 +521,7 @@ async function main() {
 /**
  * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string, sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, failures: string[], floorFailures: string[] }, seeding?: { stdout: string } }} r
+ *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[] }, seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
   const { machine: m } = r;
@@ -578,6 +592,8 @@ function renderMarkdown(r) {
       `Spawn to first 200 from /_mock/health (polled every ${HEALTH_POLL_MS} ms), ms: ${r.startup.samplesMs.map((x) => x.toFixed(1)).join(', ')}`,
       '',
       `The same for a bare Fastify app with one constant route (bench/baselines/fastify-constant.mjs), alternating with the mock, ms: ${r.startup.floorMs.map((x) => x.toFixed(1)).join(', ')}`,
+      '',
+      `The same for a bare node:http server (bench/baselines/http-constant.mjs), Node's own floor here, ms: ${r.startup.httpFloorMs.map((x) => x.toFixed(1)).join(', ')}`,
     );
     const startupFailures = [...r.startup.failures, ...r.startup.floorFailures];
     if (startupFailures.length) parts.push('', `Failures: ${startupFailures.join('; ')}`);

@@ -16,7 +16,7 @@ const DEADLINE_MS = 60_000;
 interface Report {
   rows: Array<{ case: string; pass: boolean; measured: string }>;
   rounds: Array<{ round: number; baseline: Record<string, unknown>; mock: Record<string, unknown>; mockMemory?: { rss: number } }>;
-  startup?: { samplesMs: number[] };
+  startup?: { samplesMs: number[]; floorMs: number[]; httpFloorMs: number[]; floorFailures: string[] };
   seeding?: { rows: number; problems: string[]; seconds: number; secondsSamples: number[] };
 }
 
@@ -74,6 +74,10 @@ t.test('a short benchmark run prints the table and writes results.md and results
   t.equal(report.rounds.length, 1);
   for (const side of ['baseline', 'mock'] as const) t.same(Object.keys(report.rounds[0]![side]).sort(), ['401', 'list5'], `the ${side} ran both load cases`);
   t.equal(report.startup?.samplesMs.length, 2, 'two start-up samples');
+  t.same(report.startup?.floorFailures, [], 'both floors started');
+  t.equal(report.startup?.floorMs.length, 2, 'two bare Fastify start-ups');
+  t.equal(report.startup?.httpFloorMs.length, 2, 'two bare node:http start-ups');
+  t.match(md, /Node's own floor here, ms: \d+\.\d, \d+\.\d/, 'results.md lists the node:http start-ups');
   t.same(report.seeding && { rows: report.seeding.rows, problems: report.seeding.problems }, { rows: 2000, problems: [] }, 'seeding wrote 2000 rows');
   const seedSamples = report.seeding?.secondsSamples ?? [];
   t.equal(seedSamples.length, 2, 'two seed runs');
