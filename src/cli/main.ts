@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync, rmSync } from 'node:fs';
 import { Clock, type ClockMode } from '../domain/clock.js';
 import { parseLatency } from '../domain/latency.js';
 import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';
@@ -14,7 +15,7 @@ const DEFAULT_DB = './data/anchorbrowser-mock.db';
 
 const USAGE: Record<Command, string> = {
   serve: 'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).',
-  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.',
+  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\nIf it fails, nothing is written, and a database file it created is removed again.',
   healthcheck: 'anchorbrowser-mock healthcheck [--port <n>]\n\nExit 0 if the mock on 127.0.0.1:<port> answers /_mock/health, else 1 (for container health checks).',
 };
 
@@ -102,11 +103,20 @@ async function serve(opts: ParsedOptions): Promise<void> {
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
   const db = (opts.values.db as string | undefined) ?? DEFAULT_DB;
+  // Files are read and parsed before the database is touched; a seed that
+  // fails after creating the database file removes it again, so a failed
+  // seed never leaves an empty store for `serve` to start on.
+  const sources = readFixtureFiles(opts.positionals);
+  const created = db !== ':memory:' && !existsSync(db);
   const store = openStore(db, { bulkLoad: true });
   try {
-    const summary = loadFixtures(store, readFixtureFiles(opts.positionals), { now: Date.now() });
+    const summary = loadFixtures(store, sources, { now: Date.now() });
     for (const s of summary.sources) console.log(`loaded ${s.name}: ${describeCounts(s)}`);
     console.log(`total into ${db}: ${describeCounts(summary.totals)}`);
+  } catch (err) {
+    store.close();
+    if (created) for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    throw err;
   } finally {
     store.close();
   }

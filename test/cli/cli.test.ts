@@ -68,6 +68,16 @@ function rowCounts(dbFile: string) {
   }
 }
 
+/** Every row of every table, in a stable order. */
+function allRows(dbFile: string) {
+  const db = new Database(dbFile, { fileMustExist: true, readonly: true });
+  try {
+    return ['accounts', 'api_keys', 'sessions', 'downloads'].map((table) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all());
+  } finally {
+    db.close();
+  }
+}
+
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** A port nothing listens on (it was free a moment ago). */
@@ -351,6 +361,43 @@ t.test('seed loads files into --db, prints per-file counts and totals, and seedi
   t.same(rowCounts(db), { accounts: 1, api_keys: 1, sessions: 2, downloads: 3 }, 'no duplicate rows');
   const b = await listOnce();
   t.equal(b.text, a.text, 'the list is byte-identical after the second seed and a restart');
+});
+
+t.test('a failed seed leaves no new database file behind, and an existing one as it was', async (t) => {
+  const clash = world('omega', 'ak_omega_key1', 'sess-alpha');
+  const dir = t.testdir({
+    'good.yaml': YAML.stringify(world('alpha', 'ak_alpha_key1', 'sess-alpha', 2)),
+    'clash.yaml': YAML.stringify(clash),
+    'broken.yaml': 'accounts:\n  - id: broken\n    api_keys: [short]\n',
+  });
+  const sideFiles = (db: string) => ['', '-journal', '-wal', '-shm'].filter((suffix) => existsSync(db + suffix));
+
+  // Invalid fixtures, a missing file, and a conflict found only while writing
+  // (good.yaml then clash.yaml give sess-alpha to two accounts).
+  const failures: Array<[string[], RegExp]> = [
+    [[join(dir, 'broken.yaml')], /accounts\[0\]\.api_keys\[0\]: must be at least 8 characters/],
+    [[join(dir, 'missing.yaml')], /missing\.yaml: \(document\): cannot read: ENOENT/],
+    [[join(dir, 'good.yaml'), join(dir, 'clash.yaml')], /sess-alpha/],
+  ];
+  for (const [i, [files, message]] of failures.entries()) {
+    const db = join(dir, `new-${i}`, 'x.db');
+    const res = await runCli(t, ['seed', ...files, '--db', db]);
+    t.equal(res.code, 1, `seed ${i} fails`);
+    t.match(res.stderr, message, `seed ${i} says why`);
+    t.same(sideFiles(db), [], `seed ${i} left no database file`);
+  }
+
+  const help = await runCli(t, ['seed', '--help']);
+  t.match(help.stdout, 'a database file it created is removed again', '--help says so');
+
+  const db = join(dir, 'kept.db');
+  t.equal((await runCli(t, ['seed', join(dir, 'good.yaml'), '--db', db])).code, 0);
+  const before = allRows(db);
+  t.same(rowCounts(db), { accounts: 1, api_keys: 1, sessions: 1, downloads: 2 });
+  const res = await runCli(t, ['seed', join(dir, 'clash.yaml'), '--db', db]);
+  t.equal(res.code, 1);
+  t.match(res.stderr, /sess-alpha/);
+  t.same(allRows(db), before, 'the existing file keeps every row as it was');
 });
 
 t.test('--no-fixtures starts empty: the bundled key is unknown, so 401', async (t) => {
