@@ -271,6 +271,7 @@ async function measureStartup(samples, tmp) {
   const result = {
     samplesMs,
     medianMs: median(samplesMs),
+    // floorMs is the bare Fastify app's (the only floor in earlier results files).
     floorMs: floors.fastify.ms,
     floorMedianMs: median(floors.fastify.ms),
     httpFloorMs: floors.http.ms,

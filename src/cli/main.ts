@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Clock, type ClockMode } from '../domain/clock.js';
 import { parseLatency } from '../domain/latency.js';
 import { FixtureError, loadFixtures, readFixtureFiles, type LoadCounts } from '../fixtures/fixture-loader.js';
 import { BUNDLED_FIXTURES } from '../fixtures/bundled.js';
 import { openStore } from '../store/open-store.js';
-import { SchemaVersionError } from '../store/store.js';
+import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
 
@@ -15,7 +16,7 @@ const DEFAULT_DB = './data/anchorbrowser-mock.db';
 
 const USAGE: Record<Command, string> = {
   serve: 'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).',
-  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\nIf it fails, nothing is written, and a database file it created is removed again.',
+  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\nIf it fails, no fixture rows are stored, and a database file (and folder) it created is removed again.',
   healthcheck: 'anchorbrowser-mock healthcheck [--port <n>]\n\nExit 0 if the mock on 127.0.0.1:<port> answers /_mock/health, else 1 (for container health checks).',
 };
 
@@ -103,22 +104,59 @@ async function serve(opts: ParsedOptions): Promise<void> {
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
   const db = (opts.values.db as string | undefined) ?? DEFAULT_DB;
-  // Files are read and parsed before the database is touched; a seed that
-  // fails after creating the database file removes it again, so a failed
-  // seed never leaves an empty store for `serve` to start on.
+  // Files are read and parsed before the database is touched, and a seed that
+  // fails removes the database file and folders it created, so it never
+  // leaves an empty store behind for `serve` to start on.
   const sources = readFixtureFiles(opts.positionals);
-  const created = db !== ':memory:' && !existsSync(db);
-  const store = openStore(db, { bulkLoad: true });
+  const created = db === ':memory:' ? undefined : createDatabaseFile(db);
+  let store: Store | undefined;
+  let loaded = false;
   try {
+    store = openStore(db, { bulkLoad: true });
     const summary = loadFixtures(store, sources, { now: Date.now() });
     for (const s of summary.sources) console.log(`loaded ${s.name}: ${describeCounts(s)}`);
     console.log(`total into ${db}: ${describeCounts(summary.totals)}`);
-  } catch (err) {
-    store.close();
-    if (created) for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(db + suffix, { force: true });
-    throw err;
+    loaded = true;
   } finally {
-    store.close();
+    store?.close();
+    if (!loaded && created) removeCreated(db, created);
+  }
+}
+
+interface Created {
+  /** The file was created here; false when something was already at the path. */
+  file: boolean;
+  /** The outermost folder created for it, if any. */
+  folder: string | undefined;
+}
+
+/**
+ * Creates the database file, and its folder, if nothing is at the path yet
+ * (exclusively, so a file or link that was there, or that another process
+ * creates meanwhile, is never taken for ours). SQLite takes an empty file as
+ * a new database.
+ */
+function createDatabaseFile(db: string): Created {
+  const folder = mkdirSync(dirname(resolve(db)), { recursive: true });
+  try {
+    closeSync(openSync(db, 'wx'));
+    return { file: true, folder };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { file: false, folder };
+    removeCreated(db, { file: false, folder });
+    throw err;
+  }
+}
+
+/** Best effort: a failure here is reported, and the error that made the seed fail is the one thrown. */
+function removeCreated(db: string, { file, folder }: Created): void {
+  try {
+    if (file) for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+    if (folder === undefined) return;
+    const stop = dirname(folder);
+    for (let dir = dirname(resolve(db)); dir !== stop && dir !== dirname(dir); dir = dirname(dir)) rmdirSync(dir);
+  } catch (err) {
+    console.error(`anchorbrowser-mock: could not remove what the failed seed created: ${(err as Error).message}`);
   }
 }
 

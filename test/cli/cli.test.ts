@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -380,15 +380,27 @@ t.test('a failed seed leaves no new database file behind, and an existing one as
     [[join(dir, 'good.yaml'), join(dir, 'clash.yaml')], /sess-alpha/],
   ];
   for (const [i, [files, message]] of failures.entries()) {
-    const db = join(dir, `new-${i}`, 'x.db');
+    const db = join(dir, `new-${i}`, 'data', 'x.db');
     const res = await runCli(t, ['seed', ...files, '--db', db]);
     t.equal(res.code, 1, `seed ${i} fails`);
     t.match(res.stderr, message, `seed ${i} says why`);
     t.same(sideFiles(db), [], `seed ${i} left no database file`);
+    t.notOk(existsSync(join(dir, `new-${i}`)), `seed ${i} left none of the folders it made`);
   }
 
+  // What was at the path before is not the seed's to remove: an empty file,
+  // and a link to a file that does not exist yet.
+  const empty = join(dir, 'empty.db');
+  writeFileSync(empty, '');
+  t.equal((await runCli(t, ['seed', join(dir, 'broken.yaml'), '--db', empty])).code, 1);
+  t.ok(existsSync(empty), 'an empty file that was there stays');
+  const link = join(dir, 'link.db');
+  symlinkSync(join(dir, 'target.db'), link);
+  t.equal((await runCli(t, ['seed', join(dir, 'good.yaml'), join(dir, 'clash.yaml'), '--db', link])).code, 1);
+  t.ok(lstatSync(link).isSymbolicLink(), 'a link that was there stays');
+
   const help = await runCli(t, ['seed', '--help']);
-  t.match(help.stdout, 'a database file it created is removed again', '--help says so');
+  t.match(help.stdout, 'a database file (and folder) it created is removed again', '--help says so');
 
   const db = join(dir, 'kept.db');
   t.equal((await runCli(t, ['seed', join(dir, 'good.yaml'), '--db', db])).code, 0);
