@@ -57,6 +57,8 @@ const PUBLIC_URL = 'http://127.0.0.1:4010';
 const SEED_SESSIONS = 100;
 const SEED_DEADLINE_MS = 300_000;
 const HEALTH_POLL_MS = 5;
+/** The in-process start-up measurement (informational): starts, then resets. */
+const IN_PROCESS = { starts: 5, resets: 20, deadlineMs: 60_000 };
 
 const TARGETS = { list5P99Ratio: 1.5, startupMedianMs: 300, seedRowsPerSec: 50_000, rssBytes: 120e6 };
 const BASELINE_NAMES = { fastify: 'bare Fastify', http: 'bare node:http' };
@@ -268,6 +270,7 @@ async function measureStartup(samples, tmp) {
       await stopChild(spawned);
     }
   }
+  const inProcess = await measureInProcessStart();
   const result = {
     samplesMs,
     medianMs: median(samplesMs),
@@ -278,13 +281,46 @@ async function measureStartup(samples, tmp) {
     httpFloorMedianMs: median(floors.http.ms),
     failures,
     floorFailures: [...floors.http.failures, ...floors.fastify.failures],
+    inProcess,
   };
   progress(
     `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns ` +
       `(bare node:http: ${result.httpFloorMedianMs.toFixed(1)} ms, bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
       `${failures.length ? `, ${failures.length} failed` : ''}`,
   );
+  progress(`startup in one process: ${describeInProcess(inProcess)}`);
   return result;
+}
+
+/**
+ * What a test suite pays that starts the mock in its own process
+ * (bench/in-process-start.mjs, plain `node`, as a test runner would run it):
+ * the import, each startMockServer, each reset(). Not judged against a target.
+ * @returns {Promise<{ bootMs: number, importMs: number, startsMs: number[], resetsMs: number[] } | { failure: string }>}
+ */
+async function measureInProcessStart() {
+  const script = join(BENCH_DIR, 'in-process-start.mjs');
+  const spawned = spawnNode([script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)]);
+  try {
+    const exit = await withDeadline(spawned.exited, IN_PROCESS.deadlineMs, 'bench/in-process-start.mjs');
+    if (exit.code !== 0) return { failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').slice(-3).join(' ')}` };
+    return JSON.parse(exit.stdout);
+  } catch (err) {
+    return { failure: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await stopChild(spawned);
+  }
+}
+
+/** @param {Awaited<ReturnType<typeof measureInProcessStart>>} r */
+function describeInProcess(r) {
+  if ('failure' in r) return `failed: ${r.failure}`;
+  const [first, ...later] = r.startsMs;
+  return (
+    `import ${r.importMs.toFixed(0)} ms (after ${r.bootMs.toFixed(0)} ms of Node's own start), ` +
+    `first startMockServer ${(first ?? NaN).toFixed(0)} ms, later ones ${median(later).toFixed(0)} ms median, ` +
+    `reset() ${median(r.resetsMs).toFixed(1)} ms median`
+  );
 }
 
 /**
@@ -522,7 +558,8 @@ async function main() {
 /**
  * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string, sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[] }, seeding?: { stdout: string } }} r
+ *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[],
+ *     inProcess: Awaited<ReturnType<typeof measureInProcessStart>> }, seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
   const { machine: m } = r;
@@ -598,6 +635,21 @@ function renderMarkdown(r) {
     );
     const startupFailures = [...r.startup.failures, ...r.startup.floorFailures];
     if (startupFailures.length) parts.push('', `Failures: ${startupFailures.join('; ')}`);
+    const inProcess = r.startup.inProcess;
+    parts.push(
+      '',
+      '### In one process (informational, no target)',
+      '',
+      `What a test suite pays that starts the mock in its own process with startMockServer (bench/in-process-start.mjs, plain \`node\`): ${describeInProcess(inProcess)}.`,
+    );
+    if (!('failure' in inProcess)) {
+      parts.push(
+        '',
+        `startMockServer (bundled fixtures, \`:memory:\`) to its first 200 from /_mock/health, one after another, ms: ${inProcess.startsMs.map((x) => x.toFixed(1)).join(', ')}`,
+        '',
+        `reset(), ms: ${inProcess.resetsMs.map((x) => x.toFixed(1)).join(', ')}`,
+      );
+    }
   }
   if (r.seeding) parts.push('', '## Seeding output', '', '```', r.seeding.stdout, '```');
   return `${parts.join('\n')}\n`;
