@@ -21,10 +21,11 @@ Options:
                            in alternating order (default 4)
   --only <case,...>        Cases to run: ${ALL_CASES.join(', ')}
                            (default all; list5-p99 comes with list5; memory
-                           is read after the load cases, so alone it runs them all)
-  --startup-samples <n>    Spawns timed by the startup case (default 10); the case
-                           then also times, for information, an in-process start:
-                           import, 5 startMockServer calls, 20 reset() calls
+                           is read after the load cases, so alone it runs them all;
+                           startup also times, for information only, a start in
+                           one process: the import, 5 startMockServer calls and
+                           20 reset() calls, bench/in-process-start.mjs)
+  --startup-samples <n>    Spawns timed by the startup case (default 10)
   --seed-rows <n>          Downloads written by the seed case (default 100000)
   --seed-samples <n>       Seed runs, each into a new file; the median is judged (default 3)
   --out <dir>              Where results.md and results.json go (default bench/)

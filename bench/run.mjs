@@ -58,7 +58,7 @@ const SEED_SESSIONS = 100;
 const SEED_DEADLINE_MS = 300_000;
 const HEALTH_POLL_MS = 5;
 /** The in-process start-up measurement (informational): starts, then resets. */
-const IN_PROCESS = { starts: 5, resets: 20, deadlineMs: 60_000 };
+const IN_PROCESS = { starts: 5, resets: 20, deadlineMs: 20_000 };
 
 const TARGETS = { list5P99Ratio: 1.5, startupMedianMs: 300, seedRowsPerSec: 50_000, rssBytes: 120e6 };
 const BASELINE_NAMES = { fastify: 'bare Fastify', http: 'bare node:http' };
@@ -303,12 +303,18 @@ async function measureInProcessStart() {
   const spawned = spawnNode([script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)]);
   try {
     const exit = await withDeadline(spawned.exited, IN_PROCESS.deadlineMs, 'bench/in-process-start.mjs');
-    if (exit.code !== 0) return { failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${exit.stderr.trim().split('\n').slice(-3).join(' ')}` };
-    return JSON.parse(exit.stdout);
+    const lastLine = (/** @type {string} */ text) => text.trim().split('\n').at(-1) ?? '';
+    if (exit.code !== 0) return { failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}` };
+    const r = JSON.parse(lastLine(exit.stdout));
+    const times = (/** @type {unknown} */ x) => Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'number');
+    if (typeof r?.bootMs !== 'number' || typeof r.importMs !== 'number' || !times(r.startsMs) || !times(r.resetsMs)) {
+      return { failure: `bench/in-process-start.mjs printed no timings: ${lastLine(exit.stdout)}` };
+    }
+    return r;
   } catch (err) {
-    return { failure: err instanceof Error ? err.message : String(err) };
+    return { failure: `bench/in-process-start.mjs: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
-    await stopChild(spawned);
+    await stopChild(spawned).catch(() => undefined);
   }
 }
 
