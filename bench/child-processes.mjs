@@ -109,6 +109,24 @@ export async function withDeadline(promise, ms, what) {
 }
 
 /**
+ * Spawns `node <args>` and waits for it to exit. Past `ms` the child is
+ * stopped and this rejects.
+ * @param {string[]} args
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<Exit>}
+ */
+export async function runToExit(args, ms, what) {
+  const spawned = spawnNode(args);
+  try {
+    return await withDeadline(spawned.exited, ms, what);
+  } catch (err) {
+    await stopChild(spawned).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
  * SIGTERM, then SIGKILL if the child is still there after the deadline.
  * @param {Spawned} spawned
  * @returns {Promise<Exit>}

@@ -31,12 +31,12 @@ import {
   httpGet,
   killAllChildren,
   memoryOf,
+  runToExit,
   spawnNode,
   startBaseline,
   startMock,
   stopChild,
   waitFor200,
-  withDeadline,
 } from './child-processes.mjs';
 import { dropResponseBodies, measureLoad } from './load-runs.mjs';
 import { machineInfo } from './machine-info.mjs';
@@ -300,9 +300,8 @@ async function measureStartup(samples, tmp) {
  */
 async function measureInProcessStart() {
   const script = join(BENCH_DIR, 'in-process-start.mjs');
-  const spawned = spawnNode([script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)]);
   try {
-    const exit = await withDeadline(spawned.exited, IN_PROCESS.deadlineMs, 'bench/in-process-start.mjs');
+    const exit = await runToExit([script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)], IN_PROCESS.deadlineMs, 'bench/in-process-start.mjs');
     const lastLine = (/** @type {string} */ text) => text.trim().split('\n').at(-1) ?? '';
     if (exit.code !== 0) return { failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}` };
     const r = JSON.parse(lastLine(exit.stdout));
@@ -313,8 +312,6 @@ async function measureInProcessStart() {
     return r;
   } catch (err) {
     return { failure: `bench/in-process-start.mjs: ${err instanceof Error ? err.message : String(err)}` };
-  } finally {
-    await stopChild(spawned).catch(() => undefined);
   }
 }
 
@@ -356,14 +353,12 @@ async function measureSeeding(/** @type {number} */ rows, /** @type {number} */ 
 /** One `seed` run into the new file `db`. */
 async function seedOnce(/** @type {number} */ rows, /** @type {string} */ file, /** @type {string} */ db) {
   const started = performance.now();
-  const spawned = spawnNode(cliCommand(['seed', file, '--db', db]));
   /** @type {string[]} */
   const problems = [];
   let exit;
   try {
-    exit = await withDeadline(spawned.exited, SEED_DEADLINE_MS, 'seed');
+    exit = await runToExit(cliCommand(['seed', file, '--db', db]), SEED_DEADLINE_MS, 'seed');
   } catch (err) {
-    await stopChild(spawned);
     problems.push(err instanceof Error ? err.message : String(err));
   }
   const seconds = (performance.now() - started) / 1000;
