@@ -45,7 +45,20 @@ export class Clock {
     return this.now();
   }
 
-  /** Switching keeps the current reading, so time never jumps on a mode change. */
+  /**
+   * Back to the wall clock's reading: in real mode the clock follows the wall
+   * clock again, in manual mode it stands at the wall clock's time.
+   */
+  setToWall(): number {
+    if (this.#mode === 'manual') this.#frozenAt = this.#wall();
+    else this.#offsetMs = 0;
+    return this.now();
+  }
+
+  /**
+   * Switching keeps the current reading, so time never jumps on a mode change:
+   * real mode resumes from where a manual clock stood (setToWall to catch up).
+   */
   setMode(mode: ClockMode): void {
     if (mode === this.#mode) return;
     const current = this.now();

@@ -112,7 +112,10 @@ export const JournalResponse = z
 export const ClockBody = z
   .strictObject({
     advance_ms: z.number().min(0).finite().optional(),
-    now: z.iso.datetime({ offset: true }).optional(),
+    now: z
+      .union([z.iso.datetime({ offset: true }), z.literal('wall')])
+      .optional()
+      .describe('An ISO time, or "wall" for the wall clock\'s time.'),
     mode: z.enum(['real', 'manual']).optional(),
   })
   .refine((b) => b.advance_ms !== undefined || b.now !== undefined || b.mode !== undefined, {

@@ -41,6 +41,37 @@ t.test('{"mode": "real"} lets the clock run from where it stood; "manual" freeze
   t.same((await admin(mock, 'GET', '/clock')).json, manual.json, 'frozen again');
 });
 
+t.test('{"mode": "real", "now": "wall"} follows the wall clock again; the programmatic clock agrees', async (t) => {
+  const mock = await startTestMock(t);
+  const before = Date.now();
+  const res = await admin(mock, 'POST', '/clock', { mode: 'real', now: 'wall' });
+  const after = Date.now();
+  t.equal(res.statusCode, 200);
+  t.equal(res.json.data.mode, 'real');
+  t.ok(res.json.data.epoch_ms >= before && res.json.data.epoch_ms <= after, 'the wall clock\'s time, not T0');
+  t.equal(res.json.data.now, iso(res.json.data.epoch_ms));
+  const later = mock.clock.now();
+  t.ok(later >= res.json.data.epoch_ms && later <= Date.now(), 'it runs with the wall clock');
+});
+
+t.test('{"now": "wall"} on a manual clock sets it to the wall clock\'s time and keeps it frozen', async (t) => {
+  const mock = await startTestMock(t);
+  const before = Date.now();
+  const res = await admin(mock, 'POST', '/clock', { now: 'wall' });
+  t.equal(res.json.data.mode, 'manual');
+  t.ok(res.json.data.epoch_ms >= before && res.json.data.epoch_ms <= Date.now());
+  t.same((await admin(mock, 'GET', '/clock')).json, res.json, 'frozen there');
+});
+
+t.test('mock.clock.setToWall() is the same move from code', async (t) => {
+  const mock = await startTestMock(t, { clock: { mode: 'real', now: T0 } });
+  const before = Date.now();
+  const now = mock.clock.setToWall();
+  t.ok(now >= before && now <= Date.now());
+  const res = await admin(mock, 'GET', '/clock');
+  t.ok(res.json.data.epoch_ms >= now && res.json.data.epoch_ms <= Date.now(), 'the admin API sees it');
+});
+
 t.test('mode and a move can go together', async (t) => {
   const mock = await startTestMock(t, { clock: 'real' });
   const res = await admin(mock, 'POST', '/clock', { mode: 'manual', now: iso(T0) });
@@ -49,7 +80,8 @@ t.test('mode and a move can go together', async (t) => {
 
 t.test('invalid clock bodies answer 400 in the envelope and leave the clock alone', async (t) => {
   const mock = await startTestMock(t);
-  for (const body of [{}, { advance_ms: -1 }, { advance_ms: 1, now: iso(T0) }, { now: 'tomorrow' }, { mode: 'fast' }, { advance: 5 }]) {
+  const bodies = [{}, { advance_ms: -1 }, { advance_ms: 1, now: iso(T0) }, { advance_ms: 1, now: 'wall' }, { now: 'tomorrow' }, { now: 'WALL' }, { mode: 'fast' }, { advance: 5 }];
+  for (const body of bodies) {
     expectEnvelope(t, await admin(mock, 'POST', '/clock', body), 400);
   }
   t.equal(mock.clock.now(), T0);

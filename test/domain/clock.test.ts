@@ -133,3 +133,26 @@ t.test('round trips between modes never move the time', async (t) => {
     t.equal(clock.now(), before, `switch ${i + 1} keeps ${before}`);
   }
 });
+
+t.test('setToWall: a real clock drops its offset and follows the wall clock again', async (t) => {
+  const wall = fakeWall(T0);
+  const clock = new Clock({ mode: 'manual', now: T0 - 86_400_000, wall: wall.read });
+  wall.move(60_000);
+  clock.setMode('real');
+  t.equal(clock.now(), T0 - 86_400_000, 'real mode alone resumes from where the clock stood');
+  t.equal(clock.setToWall(), T0 + 60_000, 'setToWall returns the wall reading');
+  wall.move(250);
+  t.equal(clock.now(), T0 + 60_250, 'and keeps following the wall');
+  clock.advance(1000);
+  clock.setToWall();
+  t.equal(clock.now(), T0 + 60_250, 'an advance made since is dropped too');
+});
+
+t.test('setToWall: a manual clock stands at the wall clock\'s time, still frozen', async (t) => {
+  const wall = fakeWall(T0);
+  const clock = new Clock({ mode: 'manual', now: T0 - 5000, wall: wall.read });
+  t.equal(clock.setToWall(), T0);
+  wall.move(100);
+  t.equal(clock.mode, 'manual');
+  t.equal(clock.now(), T0, 'frozen at the wall reading it was given');
+});
