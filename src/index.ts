@@ -40,7 +40,7 @@ export interface MockServerOptions {
   /** Added delay per emulated request: ms, or a uniform range. */
   latency?: number | { min: number; max: number };
   /** Seed of the latency PRNG. Default 1. */
-  seed?: number;
+  latencySeed?: number;
   /** Serve /_mock control routes. Default true. */
   admin?: boolean;
   adminToken?: string;
@@ -94,6 +94,8 @@ const inline = (document: unknown, i: number): FixtureSource => ({ name: `fixtur
  * programmatic face of the same server the CLI runs.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  // The old name, from JavaScript or a cast: ignoring it would quietly change the delays.
+  if ('seed' in options) throw new TypeError('startMockServer(): the seed option was renamed latencySeed');
   const latency = options.latency === undefined ? undefined : typeof options.latency === 'number' ? { min: options.latency, max: options.latency } : options.latency;
   const server = await startServer({
     host: options.host ?? '127.0.0.1',
@@ -107,7 +109,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     clock: makeClock(options.clock),
     journalSize: options.journalSize,
     latency,
-    seed: options.seed,
+    latencySeed: options.latencySeed,
     admin: options.admin,
     adminToken: options.adminToken,
     logger: options.logger ?? false,

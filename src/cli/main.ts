@@ -53,7 +53,7 @@ async function serve(opts: ParsedOptions): Promise<void> {
     signedUrlTtlSeconds: (v['signed-url-ttl'] as number | undefined) ?? 3600,
     clock: new Clock({ mode: (v.clock as ClockMode | undefined) ?? 'real' }),
     latency: v.latency === undefined ? undefined : parseLatency(v.latency as string),
-    seed: v.seed as number | undefined,
+    latencySeed: v['latency-seed'] as number | undefined,
     journalSize: v['journal-size'] as number | undefined,
     admin: v['no-admin'] !== true,
     adminToken: v['admin-token'] as string | undefined,

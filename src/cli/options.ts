@@ -43,7 +43,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'signed-url-ttl', kind: 'number', valueName: 'seconds', defaultText: '3600', check: positiveInt, description: 'Lifetime of a SignedUrl.', commands: ['serve'] },
   { flag: 'clock', kind: 'string', valueName: 'mode', defaultText: 'real', check: clockMode, description: 'real, or manual: frozen until moved with POST /_mock/clock.', commands: ['serve'] },
   { flag: 'latency', kind: 'string', valueName: 'ms|min-max', defaultText: '0', check: latency, description: 'Delay added to every emulated request, fixed or uniform in a range.', commands: ['serve'] },
-  { flag: 'seed', kind: 'number', valueName: 'n', defaultText: '1', check: wholeNumber, description: 'Seed of the latency PRNG, so runs repeat.', commands: ['serve'] },
+  { flag: 'latency-seed', kind: 'number', valueName: 'n', defaultText: '1', check: wholeNumber, description: 'Seed of the latency PRNG, so runs repeat.', commands: ['serve'] },
   { flag: 'journal-size', kind: 'number', valueName: 'n', defaultText: '10000', check: positiveInt, description: 'Requests kept in the journal (GET /_mock/requests); oldest dropped first.', commands: ['serve'] },
   { flag: 'admin-token', kind: 'string', valueName: 'token', defaultText: 'none: /_mock answers loopback callers only', description: 'Bearer token required by every /_mock route but /_mock/health.', commands: ['serve'] },
   { flag: 'no-admin', kind: 'boolean', description: 'Remove the /_mock control routes (health stays).', commands: ['serve'] },
@@ -53,6 +53,24 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
 ];
 
 export const envName = (flag: string) => `ANCHOR_MOCK_${flag.replaceAll('-', '_').toUpperCase()}`;
+
+/**
+ * Old names that now fail, naming the new one, for the commands that read the
+ * new option (a silently ignored --seed would leave runs unrepeatable).
+ */
+export const RENAMED_OPTIONS: ReadonlyArray<{ flag: string; renamedTo: string }> = [
+  // `seed` is also the command and the mock.seed() method.
+  { flag: 'seed', renamedTo: 'latency-seed' },
+];
+
+const renamedError = (specs: readonly OptionSpec[], name: (flag: string) => string, used: (flag: string) => boolean) => {
+  for (const { flag, renamedTo } of RENAMED_OPTIONS) {
+    if (used(flag) && specs.some((s) => s.flag === renamedTo)) {
+      return new UsageError(`${name(flag)} was renamed ${name(renamedTo)}`);
+    }
+  }
+  return undefined;
+};
 
 export class UsageError extends Error {}
 
@@ -92,9 +110,15 @@ export function parseOptions(
       },
     });
   } catch (err) {
+    const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? (err as Error).message : '';
+    const renamed = renamedError(specs, (flag) => `--${flag}`, (flag) => unknown.startsWith(`Unknown option '--${flag}'`));
+    if (renamed) throw renamed;
     // node:util's messages name the flag; keep their first sentence.
     throw new UsageError((err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ''));
   }
+
+  const renamedVariable = renamedError(specs, envName, (flag) => (env[envName(flag)] ?? '') !== '');
+  if (renamedVariable) throw renamedVariable;
 
   const values: ParsedOptions['values'] = {};
   for (const spec of specs) {

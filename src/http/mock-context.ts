@@ -26,7 +26,7 @@ export interface MockOptions {
   /** Delay added to every emulated request. */
   latency?: LatencyRange;
   /** Seed of the latency PRNG. */
-  seed?: number;
+  latencySeed?: number;
 }
 
 export const DEFAULT_JOURNAL_SIZE = 10_000;
@@ -63,7 +63,7 @@ export class MockContext {
     this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
-    this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.seed ?? 1) : undefined;
+    this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.latencySeed ?? 1) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
     this.signedUrlTtlSeconds = options.signedUrlTtlSeconds;
     this.publicUrlFixed = options.publicUrl !== undefined;

@@ -212,3 +212,19 @@ t.test('optionsHelp lists each option of a command with its variable', async (t)
   t.match(seed, '--db');
   t.notMatch(seed, '--port');
 });
+
+t.test('the latency PRNG seed is --latency-seed / ANCHOR_MOCK_LATENCY_SEED', async (t) => {
+  t.equal(parseOptions('serve', ['--latency-seed', '7'], {}).values['latency-seed'], 7);
+  t.equal(parseOptions('serve', [], { ANCHOR_MOCK_LATENCY_SEED: '8' }).values['latency-seed'], 8);
+  t.match(usageError(t, 'serve', ['--latency-seed', 'x'], {})?.message, '--latency-seed must be a number');
+});
+
+t.test('the old --seed and ANCHOR_MOCK_SEED fail with one line naming the new name', async (t) => {
+  t.equal(usageError(t, 'serve', ['--seed', '7'], {})?.message, '--seed was renamed --latency-seed');
+  t.equal(usageError(t, 'serve', ['--seed=7'], {})?.message, '--seed was renamed --latency-seed');
+  t.equal(usageError(t, 'serve', ['--latency-seed', '7'], { ANCHOR_MOCK_SEED: '7' })?.message, 'ANCHOR_MOCK_SEED was renamed ANCHOR_MOCK_LATENCY_SEED');
+  // Where the new option does not apply, the old name is what it always was there.
+  t.match(usageError(t, 'seed', ['--seed', '7', 'a.yaml'], {})?.message, "Unknown option '--seed'");
+  t.same(parseOptions('healthcheck', [], { ANCHOR_MOCK_SEED: '7' }).values, {});
+  t.same(parseOptions('serve', [], { ANCHOR_MOCK_SEED: '' }).values, {}, 'empty counts as unset');
+});

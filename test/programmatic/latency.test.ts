@@ -1,5 +1,6 @@
 import t from 'tap';
 import { Latency } from '../../src/domain/latency.js';
+import { startMockServer, type MockServerOptions } from '../../src/index.js';
 import { expectContract, fileUrl, listUrl, SESSION } from '../helpers/app.js';
 import { call, keyHeader, startTestMock } from '../admin/live-mock.js';
 
@@ -50,13 +51,27 @@ t.test('/_mock/health and the control routes are not delayed: they answer while 
   t.same(order, ['health', 'state', 'list']);
 });
 
-t.test('the seed option picks the delay sequence; the default seed is 1', async (t) => {
+t.test('the latencySeed option picks the delay sequence; the default seed is 1', async (t) => {
   const range = { min: 1, max: 1000 };
-  const seeded = await startTestMock(t, { latency: range, seed: 7 });
+  const seeded = await startTestMock(t, { latency: range, latencySeed: 7 });
   const unseeded = await startTestMock(t, { latency: range });
   const draws = (l: Latency | undefined) => Array.from({ length: 10 }, () => l?.next());
   t.same(draws(seeded.app.mock.latency), draws(new Latency(range, 7)));
   t.same(draws(unseeded.app.mock.latency), draws(new Latency(range, 1)));
+});
+
+t.test('the old option name seed is refused with a one-line hint naming latencySeed', async (t) => {
+  // As a JavaScript caller would pass it; the types no longer have it.
+  const options = { latency: { min: 1, max: 1000 }, seed: 7 } as MockServerOptions;
+  const outcome = await startMockServer(options).then(
+    async (mock) => {
+      await mock.close();
+      return 'started';
+    },
+    (err: unknown) => err,
+  );
+  t.type(outcome, TypeError);
+  t.match((outcome as Error).message, /^[^\n]*\bseed\b[^\n]*\blatencySeed\b[^\n]*$/, 'one line naming both names');
 });
 
 t.test('without latency nothing is delayed', async (t) => {
