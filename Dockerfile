@@ -31,7 +31,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY fixtures ./fixtures
 COPY package.json ./
-# The default --db is ./data/anchorbrowser-mock.db: the volume, writable by node.
+# Without ANCHOR_MOCK_DB the store is in memory and each start serves exactly its
+# fixtures; a --db file that keeps data goes in this volume, writable by node
+# (docker-compose.yml sets ANCHOR_MOCK_DB=/app/data/anchorbrowser-mock.db).
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME /app/data

@@ -15,6 +15,7 @@ export type { FaultRuleView } from './schemas/admin-schemas.js';
 export type { LoadSummary, FixtureProblem } from './fixtures/fixture-loader.js';
 export type { RateLimit } from './domain/token-bucket.js';
 export { FixtureError } from './fixtures/fixture-loader.js';
+export { StoredDataConflictError } from './server.js';
 export { Clock } from './domain/clock.js';
 export { buildApp } from './http/app.js';
 
@@ -27,8 +28,10 @@ export interface MockServerOptions {
   host?: string;
   /** Default 0: a free port. */
   port?: number;
-  /** Default ':memory:'. */
+  /** Default ':memory:'. A file keeps data across starts; start-up fixtures merge into it. */
   db?: string;
+  /** Empty the `db` file before loading the start-up fixtures, in the same transaction. Default false. */
+  fresh?: boolean;
   publicUrl?: string;
   signingSecret?: string;
   /** Default 3600. */
@@ -101,6 +104,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     db: options.db ?? ':memory:',
+    fresh: options.fresh,
     fixtures: (options.fixtures ?? []).map((f, i) => (typeof f === 'string' ? f : inline(f, i))),
     rateLimit: options.rateLimit ?? { capacity: 60, refillPerSecond: 10 },
     publicUrl: options.publicUrl,

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { Clock } from './domain/clock.js';
-import { readFixtureFiles, type FixtureSource, type LoadSummary } from './fixtures/fixture-loader.js';
+import {
+  FixtureError,
+  loadFixtures,
+  readFixtureFiles,
+  type FixtureProblem,
+  type FixtureSource,
+  type LoadSummary,
+} from './fixtures/fixture-loader.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { publicUrlFor } from './http/mock-context.js';
 import { openStore } from './store/open-store.js';
@@ -16,6 +23,27 @@ export interface ServerConfig extends Omit<AppOptions, 'store' | 'clock' | 'star
   /** Paths of files or folders, or parsed documents; loaded at start and again by reset. */
   fixtures: ReadonlyArray<string | FixtureSource>;
   clock?: Clock;
+  /** Empty the database before loading the fixtures, in the same transaction. */
+  fresh?: boolean;
+}
+
+/**
+ * Start-up fixtures that clash with rows a database file already holds (an id
+ * that belongs to another account or session there); `conflicts` are the
+ * problems that loading into an empty store would not have.
+ */
+export class StoredDataConflictError extends FixtureError {
+  constructor(
+    readonly db: string,
+    problems: FixtureProblem[],
+    readonly conflicts: FixtureProblem[],
+  ) {
+    super(problems);
+    this.name = 'StoredDataConflictError';
+    const n = conflicts.length;
+    const lead = n === problems.length ? (n === 1 ? 'This problem comes' : 'These problems come') : `${n} of these problems come`;
+    this.message += `\n${lead} from data already in the database ${db} (start-up fixtures merge into it)`;
+  }
 }
 
 export interface RunningServer {
@@ -32,13 +60,13 @@ export interface RunningServer {
  * leaving nothing open and the store unchanged.
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const { host, port, db, fixtures, clock = new Clock(), ...appOptions } = config;
+  const { host, port, db, fixtures, clock = new Clock(), fresh = false, ...appOptions } = config;
   const startupFixtures = readFixtureFiles(fixtures);
   const store = openStore(db);
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp({ ...appOptions, store, clock, startupFixtures });
-    const loaded = app.mock.loadStartupFixtures();
+    const loaded = loadOrExplain(app, db, fresh);
     app.addHook('onClose', async () => store.close());
     await app.listen({ host, port });
     const address = app.server.address();
@@ -58,5 +86,31 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (app) await app.close();
     store.close();
     throw err;
+  }
+}
+
+function loadOrExplain(app: FastifyInstance, db: string, fresh: boolean): LoadSummary {
+  try {
+    return app.mock.loadStartupFixtures({ fresh });
+  } catch (err) {
+    if (!(err instanceof FixtureError) || db === ':memory:' || fresh) throw err;
+    const conflicts = problemsOnlyWithStoredData(err.problems, app.mock.startupFixtures, app.mock.clock.now());
+    throw conflicts.length === 0 ? err : new StoredDataConflictError(db, err.problems, conflicts);
+  }
+}
+
+/** Loads the same fixtures into an empty in-memory store: what fails only in the file is the file's doing. */
+function problemsOnlyWithStoredData(problems: FixtureProblem[], sources: readonly FixtureSource[], now: number): FixtureProblem[] {
+  const key = (p: FixtureProblem) => JSON.stringify([p.source, p.path, p.message]);
+  const scratch = openStore(':memory:');
+  try {
+    loadFixtures(scratch, sources, { now });
+    return problems;
+  } catch (err) {
+    if (!(err instanceof FixtureError)) throw err;
+    const alone = new Set(err.problems.map(key));
+    return problems.filter((p) => !alone.has(key(p)));
+  } finally {
+    scratch.close();
   }
 }

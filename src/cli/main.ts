@@ -12,11 +12,15 @@ import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './opt
 
 type Command = 'serve' | 'seed' | 'healthcheck';
 const COMMANDS: readonly Command[] = ['serve', 'seed', 'healthcheck'];
-const DEFAULT_DB = './data/anchorbrowser-mock.db';
 
 const USAGE: Record<Command, string> = {
-  serve: 'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).',
-  seed: 'anchorbrowser-mock seed <file-or-dir>... [--db <file>]\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\nIf it fails, no fixture rows are stored, and a database file (and folder) it created is removed again.',
+  serve:
+    'anchorbrowser-mock [serve] [options]\n\nServe the emulated AnchorBrowser API (the default command).\n' +
+    'The store is in memory unless --db names a file: each start serves exactly its fixtures.\n' +
+    'A --db file keeps its data across starts, and start-up fixtures merge into it (--fresh empties it first).',
+  seed:
+    'anchorbrowser-mock seed <file-or-dir>... --db <file>\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\n' +
+    'If it fails, no fixture rows are stored, and a database file (and folder) it created is removed again.',
   healthcheck: 'anchorbrowser-mock healthcheck [--port <n>]\n\nExit 0 if the mock on 127.0.0.1:<port> answers /_mock/health, else 1 (for container health checks).',
 };
 
@@ -38,11 +42,13 @@ async function serve(opts: ParsedOptions): Promise<void> {
   if (v['no-admin'] === true && v['admin-token'] !== undefined) throw new UsageError('--admin-token and --no-admin cannot be used together');
   const level = (v['log-level'] as string | undefined) ?? 'info';
   // Loaded here, not at the top, so `seed` and `healthcheck` skip Fastify's start-up cost.
-  const { startServer } = await import('../server.js');
+  const { startServer, StoredDataConflictError } = await import('../server.js');
+  const db = (v.db as string | undefined) ?? ':memory:';
   const server = await startServer({
     host: (v.host as string | undefined) ?? '127.0.0.1',
     port: (v.port as number | undefined) ?? 4010,
-    db: (v.db as string | undefined) ?? DEFAULT_DB,
+    db,
+    fresh: v.fresh === true,
     fixtures: v['no-fixtures'] === true ? [] : ((v.fixtures as string[] | undefined) ?? [BUNDLED_FIXTURES]),
     publicUrl: v['public-url'] as string | undefined,
     rateLimit:
@@ -63,10 +69,15 @@ async function serve(opts: ParsedOptions): Promise<void> {
       redact: { paths: ['req.headers["anchor-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
     },
     requestLogging: level === 'debug' || level === 'trace',
+  }).catch((err: unknown) => {
+    if (err instanceof StoredDataConflictError) {
+      err.message += `\nTo serve the fixtures alone: --db :memory: (nothing is kept), or --fresh to empty ${db} before loading`;
+    }
+    throw err;
   });
   const { app } = server;
   app.log.info(
-    { url: server.url, publicUrl: app.mock.publicUrl, loaded: server.loaded.totals },
+    { url: server.url, publicUrl: app.mock.publicUrl, db, loaded: server.loaded.totals },
     `anchorbrowser-mock ${PACKAGE_VERSION} listening on ${server.url}`,
   );
   for (const warning of server.warnings) app.log.warn(warning);
@@ -103,12 +114,14 @@ async function serve(opts: ParsedOptions): Promise<void> {
 
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
-  const db = (opts.values.db as string | undefined) ?? DEFAULT_DB;
+  const db = opts.values.db as string | undefined;
+  if (db === undefined) throw new UsageError('seed needs --db <file> (or ANCHOR_MOCK_DB): the database file to write');
+  if (db === ':memory:') throw new UsageError('seed needs a database file, not :memory: (gone when seed exits): give --db <file>');
   // Files are read and parsed before the database is touched, and a seed that
   // fails removes the database file and folders it created, so it never
   // leaves an empty store behind for `serve` to start on.
   const sources = readFixtureFiles(opts.positionals);
-  const created = db === ':memory:' ? undefined : createDatabaseFile(db);
+  const created = createDatabaseFile(db);
   let store: Store | undefined;
   let loaded = false;
   try {
@@ -119,7 +132,7 @@ function seed(opts: ParsedOptions): void {
     loaded = true;
   } finally {
     store?.close();
-    if (!loaded && created) removeCreated(db, created);
+    if (!loaded) removeCreated(db, created);
   }
 }
 

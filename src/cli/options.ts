@@ -32,7 +32,9 @@ const logLevel = z.enum(levels, { error: `must be one of ${levels.join(', ')}` }
 export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'host', kind: 'string', valueName: 'addr', defaultText: '127.0.0.1', description: 'Address to listen on (0.0.0.0 in a container).', commands: ['serve'] },
   { flag: 'port', kind: 'number', valueName: 'n', defaultText: '4010', check: port, description: 'Port to listen on; 0 picks a free one.', commands: ['serve', 'healthcheck'] },
-  { flag: 'db', kind: 'string', valueName: 'file', defaultText: './data/anchorbrowser-mock.db', description: 'SQLite database file, or :memory: for a throwaway store.', commands: ['serve', 'seed'] },
+  { flag: 'db', kind: 'string', valueName: 'file', defaultText: ':memory:, so each start serves exactly its fixtures', description: 'SQLite file that keeps data across starts; start-up fixtures merge into what it holds.', commands: ['serve'] },
+  { flag: 'db', kind: 'string', valueName: 'file', defaultText: 'none: required', description: 'SQLite file to write (not :memory:, which would be gone on exit).', commands: ['seed'] },
+  { flag: 'fresh', kind: 'boolean', description: 'Empty the --db file before loading the fixtures, in the same transaction: a failed load keeps the old data.', commands: ['serve'] },
   { flag: 'fixtures', kind: 'list', valueName: 'path', defaultText: 'the bundled fixtures/', description: 'Fixture file or folder to load at start; repeatable.', commands: ['serve'] },
   { flag: 'no-fixtures', kind: 'boolean', description: 'Start with no fixtures loaded.', commands: ['serve'] },
   { flag: 'public-url', kind: 'string', valueName: 'url', defaultText: 'http://<host>:<port>', check: httpUrl, description: 'Base URL of file_link and SignedUrl, as clients reach this mock.', commands: ['serve'] },

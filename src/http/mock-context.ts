@@ -71,10 +71,18 @@ export class MockContext {
     this.startupFixtures = options.startupFixtures ?? [];
   }
 
-  /** Loads the start-up fixtures (at start); `reset` later reloads them with the same time. */
-  loadStartupFixtures(): LoadSummary {
-    this.#startupLoadedAt = this.clock.now();
-    return loadFixtures(this.store, this.startupFixtures, { now: this.#startupLoadedAt });
+  /**
+   * Loads the start-up fixtures (at start); `reset` later reloads them with the
+   * same time. `fresh` empties the store first, in the load's transaction, so
+   * a load that fails leaves the data that was there.
+   */
+  loadStartupFixtures(options: { fresh?: boolean } = {}): LoadSummary {
+    const now = (this.#startupLoadedAt = this.clock.now());
+    if (!options.fresh) return loadFixtures(this.store, this.startupFixtures, { now });
+    return this.store.write((w) => {
+      w.wipe();
+      return loadFixtures(this.store, this.startupFixtures, { now });
+    });
   }
 
   /** Merges fixture documents into the store (one transaction; throws FixtureError). */

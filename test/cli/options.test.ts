@@ -228,3 +228,14 @@ t.test('the old --seed and ANCHOR_MOCK_SEED fail with one line naming the new na
   t.same(parseOptions('healthcheck', [], { ANCHOR_MOCK_SEED: '7' }).values, {});
   t.same(parseOptions('serve', [], { ANCHOR_MOCK_SEED: '' }).values, {}, 'empty counts as unset');
 });
+
+t.test('--fresh / ANCHOR_MOCK_FRESH is a serve flag', async (t) => {
+  t.equal(parseOptions('serve', ['--fresh'], {}).values.fresh, true);
+  t.equal(parseOptions('serve', [], { ANCHOR_MOCK_FRESH: '1' }).values.fresh, true);
+  t.match(usageError(t, 'seed', ['--fresh', 'a.yaml'], {})?.message, "'--fresh'");
+});
+
+t.test('--db defaults to :memory: for serve, and is required for seed', async (t) => {
+  t.match(optionsHelp('serve'), /--db <file> .*\(default: :memory:/);
+  t.match(optionsHelp('seed'), /--db <file> .*\(default: none: required\)/);
+});

@@ -36,8 +36,8 @@ function assertBuilt(): void {
  * (its processinfo loader, injected through NODE_OPTIONS at spawn time),
  * which doubles a child's start-up; `env -u` drops it before node starts.
  */
-function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  const options = { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+function spawnCli(args: string[], env: Record<string, string>, cwd?: string): ChildProcess {
+  const options = { env: cliEnv(env), cwd, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
   return process.platform === 'win32'
     ? spawn(process.execPath, [CLI, ...args], options)
     : spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], options);
@@ -73,10 +73,15 @@ async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): P
   }
 }
 
+/** Where the child runs; the test's own working directory by default. */
+export interface SpawnOptions {
+  cwd?: string;
+}
+
 /** Runs a CLI command that exits by itself (help, usage errors, seed, healthcheck, failed starts). */
-export async function runCli(t: Test, args: string[], env: Record<string, string> = {}): Promise<Exit> {
+export async function runCli(t: Test, args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<Exit> {
   assertBuilt();
-  const child = spawnCli(args, env);
+  const child = spawnCli(args, env, options.cwd);
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -102,10 +107,15 @@ export interface RunningCli {
  * address from the JSON start-up line, then polls /_mock/health until it
  * answers 200. Killed at teardown if still running.
  */
-export async function startCli(t: Test, args: string[], env: Record<string, string> = {}): Promise<RunningCli> {
+export async function startCli(
+  t: Test,
+  args: string[],
+  env: Record<string, string> = {},
+  options: SpawnOptions = {},
+): Promise<RunningCli> {
   assertBuilt();
   const fullArgs = args.includes('--port') ? args : [...args, '--port', '0'];
-  const child = spawnCli(fullArgs, env);
+  const child = spawnCli(fullArgs, env, options.cwd);
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });

@@ -164,8 +164,8 @@ t.test('the runtime stage runs as node, with the env, port, volume, init and hea
   t.same(runtime.expose, [runtime.env.ANCHOR_MOCK_PORT], 'EXPOSE names ANCHOR_MOCK_PORT');
   t.equal(runtime.env.ANCHOR_MOCK_PORT, '4010');
 
-  const defaultDb = OPTION_SPECS.find((s) => s.flag === 'db')!.defaultText!;
-  t.same(runtime.volumes, [posix.dirname(posix.resolve(runtime.workdir, defaultDb))], 'VOLUME is the folder of the default --db');
+  t.same(runtime.volumes, ['/app/data'], 'one VOLUME, for a --db file');
+  t.notOk('ANCHOR_MOCK_DB' in runtime.env, 'the image keeps the in-memory store; compose opts in to a file');
   t.match(runCommands(runtimeStage.image).join('\n'), /chown node:node \/app\/data/, 'the data folder belongs to node');
 
   t.same(runtime.entrypoint.slice(0, TINI.length), TINI, 'tini is PID 1 and forwards signals');
@@ -222,6 +222,8 @@ t.test('the mock service matches the image and the CLI', async (t) => {
   for (const name of Object.keys(env)) t.ok(serveVariables.has(name), `${name} is an option of serve (src/cli/options.ts)`);
   t.equal(env.ANCHOR_MOCK_PUBLIC_URL, `http://mock:${runtime.env.ANCHOR_MOCK_PORT}`, 'file_link names the address other services use');
   t.equal(env.ANCHOR_MOCK_ADMIN_TOKEN, '${ANCHOR_MOCK_ADMIN_TOKEN:-change-me}', 'the admin token comes from the environment');
+
+  t.equal(posix.dirname(env.ANCHOR_MOCK_DB ?? ''), runtime.volumes[0], "ANCHOR_MOCK_DB is a file in the image's VOLUME");
 
   const mounts = mountsOf(mock);
   const data = mounts.find((m) => m.target === runtime.volumes[0]);
@@ -338,9 +340,12 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   t.same(production.filter((path) => !existsSync(join(appDir, path))), [], 'every production package is there');
   t.ok(existsSync(join(appDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')), 'the compiled addon is kept');
 
-  // The image's ENV, with only the port changed so parallel runs cannot collide.
+  // The image's ENV, with only the port changed so parallel runs cannot collide,
+  // and compose's database file, in the folder standing for the VOLUME.
   const port = await freePort();
-  const env = containerEnv({ ...runtime.env, ANCHOR_MOCK_PORT: String(port) });
+  const composeEnv = environmentOf(mock);
+  const dbFile = join(appDir, posix.relative(runtime.workdir, composeEnv.ANCHOR_MOCK_DB!));
+  const env = containerEnv({ ...runtime.env, ANCHOR_MOCK_PORT: String(port), ANCHOR_MOCK_DB: dbFile });
 
   const [command, ...args] = local([...entrypointAfterInit, ...runtime.cmd]);
   const child = spawn(command!, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -356,8 +361,12 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
     throw new Error(`${err.message}\n${output}`);
   });
 
-  const health = await run(local(healthcheckCmd), { cwd: appDir, env, timeoutMs: 10_000 });
+  // The health check sees every variable compose and the image set for serve.
+  const healthEnv = containerEnv({ ...runtime.env, ...composeEnv, ANCHOR_MOCK_PORT: String(port), ANCHOR_MOCK_DB: dbFile });
+  const health = await run(local(healthcheckCmd), { cwd: appDir, env: healthEnv, timeoutMs: 10_000 });
   t.equal(health.code, 0, `HEALTHCHECK ${healthcheckCmd.join(' ')} exits 0`, { output: health.output });
+  t.equal(health.output, '', 'and prints nothing: no warning about the variables only serve reads');
+  t.notMatch(output, 'anchorbrowser-mock: warning:', 'serve warns about none of the variables either');
 
   // The compose example, against this server, as the tests service runs it.
   const example = mountsOf(tests)[0]!.source;
@@ -369,7 +378,7 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   t.equal(sdk.code, 0, `${example}/test.mjs passes against the bundled fixtures`, { output: sdk.output });
   t.match(sdk.output, `listed 11 downloads of session ${DEFAULT_SESSION}`);
 
-  t.ok(existsSync(join(appDir, 'data', 'anchorbrowser-mock.db')), 'the database file is in the VOLUME folder');
+  t.ok(existsSync(dbFile), "compose's database file is in the VOLUME folder");
 
   child.kill('SIGTERM');
   const exit = await Promise.race([

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { FixtureError, startMockServer, type FixtureDocument } from '../../src/index.js';
+import { FixtureError, startMockServer, StoredDataConflictError, type FixtureDocument } from '../../src/index.js';
 import { EMPTY_SESSION, expectContract, listUrl, SESSION, smallWorld, T0 } from '../helpers/app.js';
 import { call, keyHeader, startTestMock } from '../admin/live-mock.js';
 
@@ -186,6 +186,29 @@ t.test('faults.add throws on an invalid rule', async (t) => {
   t.throws(() => mock.faults.add({ status: 503, error: 'reset' }));
   t.throws(() => mock.faults.add({ status: 503, nope: 1 } as never));
   t.same(mock.faults.list(), []);
+});
+
+t.test('a db file keeps data; clashing start-up fixtures name it, and fresh: true empties it first', async (t) => {
+  const db = join(t.testdir(), 'kept.db');
+  const first = await startMockServer({ db, fixtures: [smallWorld] });
+  await first.close();
+  // SESSION belongs to acme in the file.
+  const clash: FixtureDocument = { accounts: [{ id: 'other', api_keys: ['ak_test_other'], sessions: [{ id: SESSION }] }] };
+  const err = await startMockServer({ db, fixtures: [clash] }).then(
+    async (mock) => {
+      await mock.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  t.type(err, StoredDataConflictError);
+  t.type(err, FixtureError, 'still a FixtureError');
+  t.match(err, { db, conflicts: [{ path: 'accounts[0].sessions[0].id' }] });
+  t.match((err as Error).message, `from data already in the database ${db}`);
+
+  const fresh = await startMockServer({ db, fixtures: [clash], fresh: true });
+  t.teardown(() => fresh.close());
+  t.same(fresh.app.mock.store.counts().map((c) => c.id), ['other'], 'only the new fixtures are in the file');
 });
 
 t.test('each mock has its own in-memory store and port', async (t) => {
