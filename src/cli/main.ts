@@ -9,6 +9,7 @@ import { openStore } from '../store/open-store.js';
 import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
+import { unknownVariableWarnings } from './unknown-variables.js';
 
 type Command = 'serve' | 'seed' | 'healthcheck';
 const COMMANDS: readonly Command[] = ['serve', 'seed', 'healthcheck'];
@@ -199,6 +200,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     console.log(PACKAGE_VERSION);
     return 0;
   }
+  for (const warning of unknownVariableWarnings(env)) console.error(`anchorbrowser-mock: warning: ${warning}`);
   if (command === 'seed') {
     seed(opts);
     return 0;
