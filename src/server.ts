@@ -41,7 +41,8 @@ export class StoredDataConflictError extends FixtureError {
     super(problems);
     this.name = 'StoredDataConflictError';
     const n = conflicts.length;
-    const lead = n === problems.length ? (n === 1 ? 'This problem comes' : 'These problems come') : `${n} of these problems come`;
+    const all = n === problems.length;
+    const lead = all ? (n === 1 ? 'This problem comes' : 'These problems come') : `${n} of these problems come`;
     this.message += `\n${lead} from data already in the database ${db} (start-up fixtures merge into it)`;
   }
 }
@@ -100,7 +101,11 @@ function loadOrExplain(app: FastifyInstance, db: string, fresh: boolean): LoadSu
 }
 
 /** Loads the same fixtures into an empty in-memory store: what fails only in the file is the file's doing. */
-function problemsOnlyWithStoredData(problems: FixtureProblem[], sources: readonly FixtureSource[], now: number): FixtureProblem[] {
+function problemsOnlyWithStoredData(
+  problems: FixtureProblem[],
+  sources: readonly FixtureSource[],
+  now: number,
+): FixtureProblem[] {
   const key = (p: FixtureProblem) => JSON.stringify([p.source, p.path, p.message]);
   const scratch = openStore(':memory:');
   try {

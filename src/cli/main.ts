@@ -20,7 +20,8 @@ const USAGE: Record<Command, string> = {
     'The store is in memory unless --db names a file: each start serves exactly its fixtures.\n' +
     'A --db file keeps its data across starts, and start-up fixtures merge into it (--fresh empties it first).',
   seed:
-    'anchorbrowser-mock seed <file-or-dir>... --db <file>\n\nLoad fixture files into a database file, in one transaction, and print what was loaded.\n' +
+    'anchorbrowser-mock seed <file-or-dir>... --db <file>\n\n' +
+    'Load fixture files into a database file, in one transaction, and print what was loaded.\n' +
     'If it fails, no fixture rows are stored, and a database file (and folder) it created is removed again.',
   healthcheck: 'anchorbrowser-mock healthcheck [--port <n>]\n\nExit 0 if the mock on 127.0.0.1:<port> answers /_mock/health, else 1 (for container health checks).',
 };
@@ -72,7 +73,8 @@ async function serve(opts: ParsedOptions): Promise<void> {
     requestLogging: level === 'debug' || level === 'trace',
   }).catch((err: unknown) => {
     if (err instanceof StoredDataConflictError) {
-      err.message += `\nTo serve the fixtures alone: --db :memory: (nothing is kept), or --fresh to empty ${db} before loading`;
+      err.message +=
+        `\nTo serve the fixtures alone: --db :memory: (nothing is kept), or --fresh to empty ${db} before loading`;
     }
     throw err;
   });
@@ -116,8 +118,12 @@ async function serve(opts: ParsedOptions): Promise<void> {
 function seed(opts: ParsedOptions): void {
   if (opts.positionals.length === 0) throw new UsageError('seed needs at least one fixture file or folder');
   const db = opts.values.db as string | undefined;
-  if (db === undefined) throw new UsageError('seed needs --db <file> (or ANCHOR_MOCK_DB): the database file to write');
-  if (db === ':memory:') throw new UsageError('seed needs a database file, not :memory: (gone when seed exits): give --db <file>');
+  if (db === undefined) {
+    throw new UsageError('seed needs --db <file> (or ANCHOR_MOCK_DB): the database file to write');
+  }
+  if (db === ':memory:') {
+    throw new UsageError('seed needs a database file, not :memory: (gone when seed exits): give --db <file>');
+  }
   // Files are read and parsed before the database is touched, and a seed that
   // fails removes the database file and folders it created, so it never
   // leaves an empty store behind for `serve` to start on.

@@ -65,7 +65,11 @@ export const RENAMED_OPTIONS: ReadonlyArray<{ flag: string; renamedTo: string }>
   { flag: 'seed', renamedTo: 'latency-seed' },
 ];
 
-const renamedError = (specs: readonly OptionSpec[], name: (flag: string) => string, used: (flag: string) => boolean) => {
+const renamedError = (
+  specs: readonly OptionSpec[],
+  name: (flag: string) => string,
+  used: (flag: string) => boolean,
+): UsageError | undefined => {
   for (const { flag, renamedTo } of RENAMED_OPTIONS) {
     if (used(flag) && specs.some((s) => s.flag === renamedTo)) {
       return new UsageError(`${name(flag)} was renamed ${name(renamedTo)}`);
@@ -112,8 +116,13 @@ export function parseOptions(
       },
     });
   } catch (err) {
-    const unknown = (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? (err as Error).message : '';
-    const renamed = renamedError(specs, (flag) => `--${flag}`, (flag) => unknown.startsWith(`Unknown option '--${flag}'`));
+    const code = (err as NodeJS.ErrnoException).code;
+    const unknown = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? (err as Error).message : '';
+    const renamed = renamedError(
+      specs,
+      (flag) => `--${flag}`,
+      (flag) => unknown.startsWith(`Unknown option '--${flag}'`),
+    );
     if (renamed) throw renamed;
     // node:util's messages name the flag; keep their first sentence.
     throw new UsageError((err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, ''));

@@ -18,7 +18,8 @@ export function unknownVariableWarnings(env: Record<string, string | undefined>)
     const newName = renamed.get(name);
     warnings.push(
       newName === undefined
-        ? `${name} is not a variable anchorbrowser-mock reads, so it is ignored; the closest known one is ${closest(name, known)}`
+        ? `${name} is not a variable anchorbrowser-mock reads, so it is ignored; ` +
+            `the closest known one is ${closest(name, known)}`
         : `${name} was renamed ${newName}, so it is ignored`,
     );
   }

@@ -63,7 +63,8 @@ export class MockContext {
     this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
-    this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, options.latencySeed ?? 1) : undefined;
+    this.latency =
+      options.latency && options.latency.max > 0 ? new Latency(options.latency, options.latencySeed ?? 1) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
     this.signedUrlTtlSeconds = options.signedUrlTtlSeconds;
     this.publicUrlFixed = options.publicUrl !== undefined;

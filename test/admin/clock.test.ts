@@ -80,7 +80,16 @@ t.test('mode and a move can go together', async (t) => {
 
 t.test('invalid clock bodies answer 400 in the envelope and leave the clock alone', async (t) => {
   const mock = await startTestMock(t);
-  const bodies = [{}, { advance_ms: -1 }, { advance_ms: 1, now: iso(T0) }, { advance_ms: 1, now: 'wall' }, { now: 'tomorrow' }, { now: 'WALL' }, { mode: 'fast' }, { advance: 5 }];
+  const bodies = [
+    {},
+    { advance_ms: -1 },
+    { advance_ms: 1, now: iso(T0) },
+    { advance_ms: 1, now: 'wall' },
+    { now: 'tomorrow' },
+    { now: 'WALL' },
+    { mode: 'fast' },
+    { advance: 5 },
+  ];
   for (const body of bodies) {
     expectEnvelope(t, await admin(mock, 'POST', '/clock', body), 400);
   }

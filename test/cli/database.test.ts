@@ -43,7 +43,8 @@ function world(account: string, session: string): FixtureDocument {
 /** The status of listing `session` with `account`'s key; a 200 or 401 body is checked against the contract. */
 async function listStatus(t: Test, cli: RunningCli, account: string, session: string): Promise<number> {
   const res = await fetch(cli.url + listUrl(session), { headers: { 'anchor-api-key': `ak_${account}_key1` } });
-  t.same(contractProblems(res.status, await res.json()), [], `${account} ${session}: ${res.status} as the contract says`);
+  const problems = contractProblems(res.status, await res.json());
+  t.same(problems, [], `${account} ${session}: ${res.status} as the contract says`);
   return res.status;
 }
 
@@ -56,7 +57,8 @@ function sessionsIn(dbFile: string): string[] {
   }
 }
 
-const oneLine = (t: Test, stderr: string) => t.equal(stderr.trimEnd().split('\n').length, 1, `one line: ${JSON.stringify(stderr)}`);
+const oneLine = (t: Test, stderr: string) =>
+  t.equal(stderr.trimEnd().split('\n').length, 1, `one line: ${JSON.stringify(stderr)}`);
 
 const fixtures = (t: Test) =>
   t.testdir({
@@ -75,7 +77,8 @@ t.test('without --db each start serves exactly its fixtures and writes no file',
   const cwd = join(dir, 'work');
   const first = await startCli(t, ['--fixtures', join(dir, 'alpha.yaml')], {}, { cwd });
   t.equal(await listStatus(t, first, 'alpha', 'sess-alpha'), 200);
-  t.match(first.logLines().find((l) => l.url === first.url), { db: ':memory:' }, 'the start-up line says where data lives');
+  const startLine = first.logLines().find((l) => l.url === first.url);
+  t.match(startLine, { db: ':memory:' }, 'the start-up line says where data lives');
   t.equal((await first.stop()).code, 0);
 
   const second = await startCli(t, ['--fixtures', join(dir, 'beta.yaml')], {}, { cwd });

@@ -79,7 +79,12 @@ export interface SpawnOptions {
 }
 
 /** Runs a CLI command that exits by itself (help, usage errors, seed, healthcheck, failed starts). */
-export async function runCli(t: Test, args: string[], env: Record<string, string> = {}, options: SpawnOptions = {}): Promise<Exit> {
+export async function runCli(
+  t: Test,
+  args: string[],
+  env: Record<string, string> = {},
+  options: SpawnOptions = {},
+): Promise<Exit> {
   assertBuilt();
   const child = spawnCli(args, env, options.cwd);
   t.teardown(() => {

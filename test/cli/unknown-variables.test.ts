@@ -28,12 +28,14 @@ t.test('every variable of every command is known, whichever command runs', async
 });
 
 t.test('other variables, and empty ones, are not reported', async (t) => {
-  t.same(unknownVariableWarnings({ PATH: '/bin', ANCHORBROWSER_API_KEY: 'x', ANCHOR_MOCKERY: 'x', ANCHOR_MOCK_PROT: '' }), []);
+  const env = { PATH: '/bin', ANCHORBROWSER_API_KEY: 'x', ANCHOR_MOCKERY: 'x', ANCHOR_MOCK_PROT: '' };
+  t.same(unknownVariableWarnings(env), []);
 });
 
 t.test('an old name is reported with its new one, one warning per variable, in name order', async (t) => {
   t.same(unknownVariableWarnings({ ANCHOR_MOCK_SEED: '7', ANCHOR_MOCK_HOTS: 'x', ANCHOR_MOCK_HOST: '0.0.0.0' }), [
-    'ANCHOR_MOCK_HOTS is not a variable anchorbrowser-mock reads, so it is ignored; the closest known one is ANCHOR_MOCK_HOST',
+    'ANCHOR_MOCK_HOTS is not a variable anchorbrowser-mock reads, so it is ignored; ' +
+      'the closest known one is ANCHOR_MOCK_HOST',
     'ANCHOR_MOCK_SEED was renamed ANCHOR_MOCK_LATENCY_SEED, so it is ignored',
   ]);
 });

@@ -223,7 +223,8 @@ t.test('the mock service matches the image and the CLI', async (t) => {
   t.equal(env.ANCHOR_MOCK_PUBLIC_URL, `http://mock:${runtime.env.ANCHOR_MOCK_PORT}`, 'file_link names the address other services use');
   t.equal(env.ANCHOR_MOCK_ADMIN_TOKEN, '${ANCHOR_MOCK_ADMIN_TOKEN:-change-me}', 'the admin token comes from the environment');
 
-  t.equal(posix.dirname(env.ANCHOR_MOCK_DB ?? ''), runtime.volumes[0], "ANCHOR_MOCK_DB is a file in the image's VOLUME");
+  const dbFolder = posix.dirname(env.ANCHOR_MOCK_DB ?? '');
+  t.equal(dbFolder, runtime.volumes[0], "ANCHOR_MOCK_DB is a file in the image's VOLUME");
 
   const mounts = mountsOf(mock);
   const data = mounts.find((m) => m.target === runtime.volumes[0]);
@@ -362,7 +363,12 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   });
 
   // The health check sees every variable compose and the image set for serve.
-  const healthEnv = containerEnv({ ...runtime.env, ...composeEnv, ANCHOR_MOCK_PORT: String(port), ANCHOR_MOCK_DB: dbFile });
+  const healthEnv = containerEnv({
+    ...runtime.env,
+    ...composeEnv,
+    ANCHOR_MOCK_PORT: String(port),
+    ANCHOR_MOCK_DB: dbFile,
+  });
   const health = await run(local(healthcheckCmd), { cwd: appDir, env: healthEnv, timeoutMs: 10_000 });
   t.equal(health.code, 0, `HEALTHCHECK ${healthcheckCmd.join(' ')} exits 0`, { output: health.output });
   t.equal(health.output, '', 'and prints nothing: no warning about the variables only serve reads');

@@ -193,7 +193,9 @@ t.test('a db file keeps data; clashing start-up fixtures name it, and fresh: tru
   const first = await startMockServer({ db, fixtures: [smallWorld] });
   await first.close();
   // SESSION belongs to acme in the file.
-  const clash: FixtureDocument = { accounts: [{ id: 'other', api_keys: ['ak_test_other'], sessions: [{ id: SESSION }] }] };
+  const clash: FixtureDocument = {
+    accounts: [{ id: 'other', api_keys: ['ak_test_other'], sessions: [{ id: SESSION }] }],
+  };
   const err = await startMockServer({ db, fixtures: [clash] }).then(
     async (mock) => {
       await mock.close();

@@ -213,9 +213,11 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
         tags,
         summary: 'Move or switch the mock clock',
         description:
-          'The clock behind token buckets, signed-URL expiry and generated created_at. {"advance_ms": N}, {"now": "<ISO>"}, ' +
-          '{"mode": "real"|"manual"}. Switching mode keeps the current time: "real" runs on from where the clock stood. ' +
-          '{"now": "wall"} sets it to the wall clock\'s time; {"mode": "real", "now": "wall"} follows the wall clock again.',
+          'The clock behind token buckets, signed-URL expiry and generated created_at. ' +
+          '{"advance_ms": N}, {"now": "<ISO>"}, {"mode": "real"|"manual"}. ' +
+          'Switching mode keeps the current time: "real" runs on from where the clock stood. ' +
+          '{"now": "wall"} sets it to the wall clock\'s time; ' +
+          '{"mode": "real", "now": "wall"} follows the wall clock again.',
         operationId: 'mockSetClock',
         body: ClockBody,
         response: { 200: ClockState, ...errors },
@@ -224,7 +226,12 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
     async (request, reply) => {
       const { mode, advance_ms, now } = request.body;
       const wall = now === 'wall';
-      const target = advance_ms !== undefined ? mock.clock.now() + advance_ms : now !== undefined && !wall ? Date.parse(now) : mock.clock.now();
+      const target =
+        advance_ms !== undefined
+          ? mock.clock.now() + advance_ms
+          : now !== undefined && !wall
+            ? Date.parse(now)
+            : mock.clock.now();
       if (target < 0 || target > MAX_EPOCH_MS) return sendError(reply, 400, 'The clock must stay between 1970-01-01 and 9999-12-31.');
       if (mode !== undefined) mock.clock.setMode(mode);
       if (advance_ms !== undefined) mock.clock.advance(advance_ms);
