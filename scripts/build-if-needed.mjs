@@ -5,9 +5,11 @@
 // Where TypeScript is not installed (npm ci --omit=dev) it builds nothing and
 // says so: dist/ is then whatever the package shipped.
 import { spawnSync } from 'node:child_process';
+import console from 'node:console';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
