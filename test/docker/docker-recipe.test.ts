@@ -90,6 +90,7 @@ interface ComposeService {
   environment?: Record<string, string> | string[];
   volumes?: string[];
   working_dir?: string;
+  command?: string;
   healthcheck?: { test: string[]; interval?: string; timeout?: string; start_period?: string; retries?: number };
   depends_on?: Record<string, { condition: string }>;
 }
@@ -246,9 +247,14 @@ t.test('the tests service runs the SDK example once the mock is healthy', async 
   t.equal(tests.image, runtimeStage.from.getImage(), 'the same Node image as the mock');
   t.equal(env.ANCHORBROWSER_BASE_URL, environmentOf(mock).ANCHOR_MOCK_PUBLIC_URL, 'the SDK reaches the mock where file_link points');
   t.equal(env.ANCHORBROWSER_API_KEY, 'ak_acme_main', 'a key of the default fixtures');
-  const [work] = mountsOf(tests);
-  t.equal(work?.target, tests.working_dir);
-  for (const file of ['package.json', 'test.mjs']) t.ok(existsSync(join(ROOT, work?.source ?? '', file)), `${work?.source}/${file} exists`);
+  const [example, ...others] = mountsOf(tests);
+  t.same(others, [], 'one mount: the example');
+  t.ok(example?.readOnly, 'the example is mounted read-only: the install as root writes nothing into the checkout');
+  t.not(example?.target, tests.working_dir, 'the install runs in a folder of the container, not in the mount');
+  const command = tests.command ?? '';
+  const files = ['package.json', 'package-lock.json', 'test.mjs'];
+  t.match(command, `cp ${files.map((f) => `${example?.target}/${f}`).join(' ')} . && npm ci`, 'copies the example, then npm ci');
+  for (const file of files) t.ok(existsSync(join(ROOT, example?.source ?? '', file)), `${example?.source}/${file} exists`);
 });
 
 // --- the runtime stage, run outside Docker ---------------------------------------
