@@ -25,7 +25,13 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, row: Down
     'cache-control': 'private, no-cache',
   });
 
-  if (fresh(request.headers, { etag: row.etag })) return reply.code(304).send();
+  // Only the validators, not the request's Cache-Control: fresh() calls anything with no-cache stale, as RFC 2616
+  // had it, but RFC 9110 evaluates preconditions whatever the cache directives, and fetch() adds no-cache to every
+  // request with If-None-Match.
+  const { 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince } = request.headers;
+  if (fresh({ 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince }, { etag: row.etag })) {
+    return reply.code(304).send();
+  }
 
   const bytes = () => row.content ?? generateContent(row.id, row.size);
   const rangeHeader = request.headers.range;
