@@ -7,14 +7,26 @@ import { generateContent } from '../domain/generated-content.js';
 import type { DownloadWithContent } from '../store/store.js';
 import { sendError } from './errors.js';
 
+/**
+ * The name as plain ASCII: accents dropped, any other character `_`. The
+ * package's own fallback keeps Latin-1 letters, which go out as raw bytes no
+ * client reads as UTF-8 (curl -OJ, which ignores filename*, saves them as is).
+ */
+function asciiFileName(fileName: string): string {
+  return fileName
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/gu, '_');
+}
+
 /** The attachment header for a file name, built once per name (it is a pure function of it). */
-const attachment = boundedMemo((fileName) => contentDisposition(fileName));
+const attachment = boundedMemo((fileName) => contentDisposition(fileName, { fallback: asciiFileName(fileName) }));
 
 /**
  * Answers a download's bytes with the headers a browser or HTTP client
- * expects: type, length, attachment name (RFC 6266, filename* for non-ASCII),
- * a strong ETag (304 on If-None-Match), and a single byte range (206/416).
- * Header grammar is left to the jshttp packages.
+ * expects: type, length, attachment name (RFC 6266: an ASCII filename, and
+ * filename* for any other name), a strong ETag (304 on If-None-Match), and a
+ * single byte range (206/416). Header grammar is left to the jshttp packages.
  */
 export function sendFile(request: FastifyRequest, reply: FastifyReply, row: DownloadWithContent): FastifyReply {
   reply.headers({
