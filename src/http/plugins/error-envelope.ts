@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { MESSAGES, sendError } from '../errors.js';
+import { MESSAGES, quoted, sendError } from '../errors.js';
 
 /**
  * Every answer the router gives that is not a success goes out in the API's
@@ -11,7 +11,7 @@ import { MESSAGES, sendError } from '../errors.js';
 export default fp(
   async function errorEnvelope(app: FastifyInstance) {
     app.setNotFoundHandler((request, reply) => {
-      sendError(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`);
+      sendError(reply, 404, `No route for ${quoted(request.method)} ${quoted(request.url.split('?')[0]!)}.`);
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -19,7 +19,8 @@ export default fp(
         const first = error.validation[0];
         const field = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
         const where = `${error.validationContext ?? 'request'}${field ? `.${field}` : ''}`;
-        sendError(reply, 400, `Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`);
+        // Field names and zod's messages (an unknown key, say) can repeat the request.
+        sendError(reply, 400, `Invalid ${quoted(where)}: ${quoted(first?.message ?? 'does not match the schema')}.`);
         return;
       }
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -28,7 +29,7 @@ export default fp(
       }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        sendError(reply, status, error.message);
+        sendError(reply, status, quoted(error.message));
         return;
       }
       request.log.error({ err: error }, 'unexpected error');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from '../errors.js';
+import { quoted, sendError } from '../errors.js';
 
 /**
  * Answers 405 with `Allow` for a known path asked with another method (no key
@@ -31,7 +31,7 @@ export default fp(
         exposeHeadRoute: false,
         handler: (request, reply) => {
           reply.header('allow', allow);
-          sendError(reply, 405, `Method ${request.method} is not allowed on this path; allowed: ${allow}.`);
+          sendError(reply, 405, `Method ${quoted(request.method)} is not allowed on this path; allowed: ${allow}.`);
         },
       });
     }
