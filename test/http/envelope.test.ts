@@ -83,6 +83,18 @@ t.test('a wrong method on a known path answers 405 with Allow: GET, HEAD', async
   }
 });
 
+t.test('a wrong method answers 405 whatever body it carries, not 415 for a type no route takes', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (const [type, payload] of [
+    ['application/xml', '<a/>'],
+    ['application/json', '{"not": "parsed"'],
+  ]) {
+    const res = await app.inject({ method: 'POST', url: listUrl(SESSION), headers: { 'content-type': type! }, payload });
+    expectContract(t, res, 405);
+    t.equal(res.headers.allow, 'GET, HEAD', type);
+  }
+});
+
 t.test('405 needs no key: a bad key still gets 405', async (t) => {
   const { app } = await buildTestApp(t);
   for (const headers of [{ 'anchor-api-key': 'ak_nope_nope' }, { 'anchor-api-key': '' }, key]) {
@@ -225,6 +237,14 @@ t.test('messages that quote the request cut it at 200 characters: a 10,000-chara
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify({ status: 500, headers: { [`${long} `]: '1' } }),
+    },
+    {
+      what: 'a content-type',
+      status: 415,
+      url: '/_mock/faults',
+      method: 'POST',
+      headers: { 'content-type': `application/${long}` },
+      payload: '{}',
     },
   ];
   for (const { what, status, ...request } of cases) {

@@ -1,7 +1,22 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { MESSAGES, quoted, sendError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body types a route takes, named in its 415; application/json when not given. */
+    bodyTypes?: readonly string[];
+  }
+}
+
+/** Why a body was refused, and what to send instead. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const takes = `this route takes ${(request.routeOptions.config.bodyTypes ?? ['application/json']).join(', ')}`;
+  const sent = request.headers['content-type'];
+  if (sent === undefined) return `A body needs a content-type: ${takes}.`;
+  return `Unsupported content-type "${quoted(sent)}": ${takes}.`;
+}
 
 /**
  * Every answer the router gives that is not a success goes out in the API's
@@ -25,6 +40,10 @@ export default fp(
       }
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         sendError(reply, 413, `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (--body-limit).`);
+        return;
+      }
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        sendError(reply, 415, unsupportedMediaType(request));
         return;
       }
       const status = error.statusCode ?? 500;

@@ -78,6 +78,7 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
   api.post(
     '/fixtures',
     {
+      config: { bodyTypes: ['application/json', ...YAML_TYPES] },
       schema: {
         tags,
         summary: 'Load a fixture document',
