@@ -8,6 +8,7 @@ import { BUNDLED_FIXTURES } from '../fixtures/bundled.js';
 import { openStore } from '../store/open-store.js';
 import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { LogDestination } from './log-destination.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
 
 type Command = 'serve' | 'seed' | 'healthcheck';
@@ -61,6 +62,7 @@ async function serve(opts: ParsedOptions): Promise<void> {
     logger: {
       level,
       redact: { paths: ['req.headers["anchor-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+      stream: new LogDestination(),
     },
     requestLogging: level === 'debug' || level === 'trace',
   });
