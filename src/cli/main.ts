@@ -10,6 +10,7 @@ import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { LogDestination } from './log-destination.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
+import { installShutdown } from './shutdown.js';
 
 type Command = 'serve' | 'seed' | 'healthcheck';
 const COMMANDS: readonly Command[] = ['serve', 'seed', 'healthcheck'];
@@ -33,6 +34,8 @@ const describeCounts = (c: LoadCounts) =>
   `${c.accounts} account(s), ${c.api_keys} API key(s), ${c.sessions} session(s), ${c.downloads} download(s)`;
 
 async function serve(opts: ParsedOptions): Promise<void> {
+  // Taken first thing: the parent may die while the server starts.
+  const parentPid = process.ppid;
   const v = opts.values;
   if (opts.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${opts.positionals[0]}")`);
   if (v['no-fixtures'] === true && v.fixtures !== undefined) throw new UsageError('--fixtures and --no-fixtures cannot be used together');
@@ -73,34 +76,10 @@ async function serve(opts: ParsedOptions): Promise<void> {
   );
   for (const warning of server.warnings) app.log.warn(warning);
 
-  const shutdownTimeout = (v['shutdown-timeout'] as number | undefined) ?? 10_000;
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      app.log.warn(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    app.log.info(`${signal}: finishing in-flight requests (up to ${shutdownTimeout} ms), then closing`);
-    // Past the timeout, cut the remaining connections; close() then completes and closes the DB.
-    const timer = setTimeout(() => {
-      app.log.warn(`shutdown timeout of ${shutdownTimeout} ms reached: closing remaining connections`);
-      app.server.closeAllConnections();
-    }, shutdownTimeout);
-    timer.unref();
-    app.close().then(
-      () => {
-        app.log.info('closed');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        app.log.error({ err }, 'error while closing');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  installShutdown(app, {
+    timeoutMs: (v['shutdown-timeout'] as number | undefined) ?? 10_000,
+    parentPid: v['exit-with-parent'] === true ? parentPid : undefined,
+  });
 }
 
 function seed(opts: ParsedOptions): void {

@@ -1,14 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t, { type Test } from 'tap';
+import { parseOptions } from '../../src/cli/options.js';
 import { CLI, cliEnv, startCli } from '../cli/spawn-helpers.js';
 import { tryConnect } from './http-probe.js';
 
 // A mock started by a process that dies first (a test runner that crashed, a
 // cancelled CI step) must not be left holding its port: SIGTERM still ends
-// it whatever became of its log pipe.
+// it whatever became of its log pipe, and --exit-with-parent ends it alone.
 
 t.jobs = 2;
 
@@ -95,6 +97,15 @@ async function goneWithin(pid: number, ms: number): Promise<number | undefined> 
   return undefined;
 }
 
+/** Whether the port can be listened on again. */
+function portFree(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 function expectClosedDb(t: Test, db: string) {
   const wal = `${db}-wal`;
   t.ok(!existsSync(wal) || statSync(wal).size === 0, 'the database was closed cleanly (no write-ahead log left)');
@@ -144,4 +155,26 @@ t.test('with stdout full (its reader stopped reading), the mock serves on and SI
   await closed;
   const logged = cli.logLines().filter((l) => String((l.req as { url?: string } | undefined)?.url).includes(pad));
   t.ok(logged.length < 120, `the pipe did fill: ${logged.length} of the 120 padded requests' lines got through`);
+});
+
+t.test('--exit-with-parent: the mock is gone within 2 s of its parent dying by SIGKILL, its port free', async (t) => {
+  const db = join(t.testdir({}), 'x.db');
+  const mock = await startUnderParent(t, ['--db', db, '--exit-with-parent']);
+  await sleep(300);
+  t.ok(running(mock.pid), 'it keeps running while its parent lives');
+  mock.parent.kill('SIGKILL');
+  await mock.parentExit;
+  const took = await goneWithin(mock.pid, 2000);
+  t.not(took, undefined, `the mock is gone ${took} ms after its parent`);
+  t.equal(await tryConnect(mock.port, 1000), 'refused', 'a connection to its port is refused');
+  t.ok(await portFree(mock.port), 'and the port can be listened on again');
+  expectClosedDb(t, db);
+});
+
+t.test('--exit-with-parent is a serve flag, also set by ANCHOR_MOCK_EXIT_WITH_PARENT', async (t) => {
+  t.equal(parseOptions('serve', ['--exit-with-parent'], {}).values['exit-with-parent'], true);
+  t.equal(parseOptions('serve', [], { ANCHOR_MOCK_EXIT_WITH_PARENT: '1' }).values['exit-with-parent'], true);
+  t.equal(parseOptions('serve', [], { ANCHOR_MOCK_EXIT_WITH_PARENT: 'false' }).values['exit-with-parent'], false);
+  const seed = () => parseOptions('seed', ['--exit-with-parent'], {});
+  t.throws(seed, { message: /--exit-with-parent/ }, 'seed does not take it');
 });
