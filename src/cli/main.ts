@@ -10,6 +10,7 @@ import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { LogDestination } from './log-destination.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
+import { portInUseMessage } from './port-in-use.js';
 import { installShutdown } from './shutdown.js';
 
 type Command = 'serve' | 'seed' | 'healthcheck';
@@ -180,7 +181,7 @@ main(process.argv.slice(2), process.env).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     if (err instanceof UsageError) {
       console.error(`anchorbrowser-mock: ${err.message}. See --help.`);
       process.exit(2);
@@ -189,7 +190,11 @@ main(process.argv.slice(2), process.env).then(
       console.error(`anchorbrowser-mock: ${err.message}`);
       process.exit(1);
     }
-    const e = err as NodeJS.ErrnoException;
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.code === 'EADDRINUSE' && e.address !== undefined && e.port !== undefined) {
+      console.error(`anchorbrowser-mock: ${await portInUseMessage(e.address, e.port)}`);
+      process.exit(1);
+    }
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       console.error(`anchorbrowser-mock: cannot listen: ${e.message}`);
       process.exit(1);
