@@ -116,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi, { version: PACKAGE_VERSION });
   await app.register(emulationControls, { mock });
   await app.register(apiKeyGuard, { mock });
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { version: PACKAGE_VERSION });
   await app.register(downloadsRoutes, { mock });
   if (options.admin !== false) await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });

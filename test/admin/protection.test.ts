@@ -62,7 +62,7 @@ t.test('/_mock/health needs no token, and the emulated API needs only its key', 
   const mock = await startTestMock(t, { adminToken: 'tok' });
   const health = await call(mock, '/_mock/health');
   t.equal(health.statusCode, 200);
-  t.same(JSON.parse(health.body), { status: 'ok' });
+  t.match(JSON.parse(health.body), { status: 'ok' });
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
   expectContract(t, await call(mock, listUrl(SESSION), { headers: { ...keyHeader, authorization: 'Bearer wrong' } }), 200);
 });
