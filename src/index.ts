@@ -18,6 +18,8 @@ export { FixtureError } from './fixtures/fixture-loader.js';
 export { StoredDataConflictError } from './server.js';
 export { Clock } from './domain/clock.js';
 export { buildApp } from './http/app.js';
+/** Absolute path of the fixtures shipped with the package (the CLI's default): `fixtures: [BUNDLED_FIXTURES]`. */
+export { BUNDLED_FIXTURES } from './fixtures/bundled.js';
 
 export interface MockServerOptions {
   /** Fixture documents, or paths of fixture files/folders. Default: none (an empty mock). */

@@ -8,7 +8,10 @@ import { BUNDLED_FIXTURES } from '../fixtures/bundled.js';
 import { openStore } from '../store/open-store.js';
 import { SchemaVersionError, type Store } from '../store/store.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { LogDestination } from './log-destination.js';
 import { optionsHelp, parseOptions, UsageError, type ParsedOptions } from './options.js';
+import { portInUseMessage } from './port-in-use.js';
+import { installShutdown } from './shutdown.js';
 import { unknownVariableWarnings } from './unknown-variables.js';
 
 type Command = 'serve' | 'seed' | 'healthcheck';
@@ -38,6 +41,8 @@ const describeCounts = (c: LoadCounts) =>
   `${c.accounts} account(s), ${c.api_keys} API key(s), ${c.sessions} session(s), ${c.downloads} download(s)`;
 
 async function serve(opts: ParsedOptions): Promise<void> {
+  // Taken first thing: the parent may die while the server starts.
+  const parentPid = process.ppid;
   const v = opts.values;
   if (opts.positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${opts.positionals[0]}")`);
   if (v['no-fixtures'] === true && v.fixtures !== undefined) throw new UsageError('--fixtures and --no-fixtures cannot be used together');
@@ -69,6 +74,7 @@ async function serve(opts: ParsedOptions): Promise<void> {
     logger: {
       level,
       redact: { paths: ['req.headers["anchor-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+      stream: new LogDestination(),
     },
     requestLogging: level === 'debug' || level === 'trace',
   }).catch((err: unknown) => {
@@ -85,34 +91,10 @@ async function serve(opts: ParsedOptions): Promise<void> {
   );
   for (const warning of server.warnings) app.log.warn(warning);
 
-  const shutdownTimeout = (v['shutdown-timeout'] as number | undefined) ?? 10_000;
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      app.log.warn(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    stopping = true;
-    app.log.info(`${signal}: finishing in-flight requests (up to ${shutdownTimeout} ms), then closing`);
-    // Past the timeout, cut the remaining connections; close() then completes and closes the DB.
-    const timer = setTimeout(() => {
-      app.log.warn(`shutdown timeout of ${shutdownTimeout} ms reached: closing remaining connections`);
-      app.server.closeAllConnections();
-    }, shutdownTimeout);
-    timer.unref();
-    app.close().then(
-      () => {
-        app.log.info('closed');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        app.log.error({ err }, 'error while closing');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  installShutdown(app, {
+    timeoutMs: (v['shutdown-timeout'] as number | undefined) ?? 10_000,
+    parentPid: v['exit-with-parent'] === true ? parentPid : undefined,
+  });
 }
 
 function seed(opts: ParsedOptions): void {
@@ -220,7 +202,7 @@ main(process.argv.slice(2), process.env).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     if (err instanceof UsageError) {
       console.error(`anchorbrowser-mock: ${err.message}. See --help.`);
       process.exit(2);
@@ -229,7 +211,11 @@ main(process.argv.slice(2), process.env).then(
       console.error(`anchorbrowser-mock: ${err.message}`);
       process.exit(1);
     }
-    const e = err as NodeJS.ErrnoException;
+    const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.code === 'EADDRINUSE' && e.address !== undefined && e.port !== undefined) {
+      console.error(`anchorbrowser-mock: ${await portInUseMessage(e.address, e.port)}`);
+      process.exit(1);
+    }
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       console.error(`anchorbrowser-mock: cannot listen: ${e.message}`);
       process.exit(1);

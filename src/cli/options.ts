@@ -51,6 +51,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'no-admin', kind: 'boolean', description: 'Remove the /_mock control routes (health stays).', commands: ['serve'] },
   { flag: 'body-limit', kind: 'number', valueName: 'bytes', defaultText: '10485760', check: positiveInt, description: 'Largest request body (413 above it).', commands: ['serve'] },
   { flag: 'shutdown-timeout', kind: 'number', valueName: 'ms', defaultText: '10000', check: positiveInt, description: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.', commands: ['serve'] },
+  { flag: 'exit-with-parent', kind: 'boolean', description: 'Shut down, as on SIGTERM, once the process that started the mock is gone.', commands: ['serve'] },
   { flag: 'log-level', kind: 'string', valueName: 'level', defaultText: 'info', check: logLevel, description: 'fatal, error, warn, info, debug (logs every request), trace or silent.', commands: ['serve'] },
 ];
 

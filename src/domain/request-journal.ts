@@ -39,7 +39,7 @@ const INTERNED_LIMIT = 10_000;
  * numbers into typed arrays and references to interned strings, so nothing it
  * keeps is allocated per request. (Ten thousand journal objects outliving the
  * young generation cost the hot path about a tenth of its throughput and the
- * process tens of MB; bench/results.md.)
+ * process tens of MB; docs/performance.md.)
  */
 export class RequestJournal {
   #rows = 0;

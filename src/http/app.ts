@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerRe
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { errorBody, JSON_CONTENT_TYPE, sendError } from './errors.js';
+import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
 import { listFastPath } from './list-fast-path.js';
 import { MockContext, type MockOptions } from './mock-context.js';
 import apiKeyGuard from './plugins/api-key-guard.js';
@@ -79,8 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Our own 503 in the envelope (below) instead of Fastify's.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {
-      sendError(reply, 400, `Malformed request: ${error.message}`);
-      void request;
+      // Fastify's messages here start with the whole path in quotes: say it again, cut.
+      const path = request.url.split('?')[0]!;
+      const head = `'${path}'`;
+      const detail = error.message.startsWith(head) ? `'${quoted(path)}'${error.message.slice(head.length)}` : quoted(error.message);
+      sendError(reply, 400, `Malformed request: ${detail}`);
     },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
@@ -113,7 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi, { version: PACKAGE_VERSION });
   await app.register(emulationControls, { mock });
   await app.register(apiKeyGuard, { mock });
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { version: PACKAGE_VERSION });
   await app.register(downloadsRoutes, { mock });
   if (options.admin !== false) await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });

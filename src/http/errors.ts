@@ -11,6 +11,22 @@ export const MESSAGES = {
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
+/** The most characters of a request (path, id, header) an error message repeats. */
+export const QUOTE_LIMIT = 200;
+
+/**
+ * A piece of the request as an error message may repeat it: cut at QUOTE_LIMIT
+ * characters and marked, so a 10,000-character id does not come back as a
+ * 10 KB error. Every message that echoes the request goes through here.
+ */
+export function quoted(text: string): string {
+  if (text.length <= QUOTE_LIMIT) return text;
+  // Never end on half a surrogate pair, which would not encode as UTF-8.
+  const last = text.charCodeAt(QUOTE_LIMIT - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? QUOTE_LIMIT - 1 : QUOTE_LIMIT;
+  return `${text.slice(0, end)}… (${text.length} characters)`;
+}
+
 export function errorBody(code: number, message: string): ErrorBody {
   return { error: { code, message } };
 }

@@ -26,7 +26,7 @@ export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
  * List Session Downloads in its everyday form — GET, a plain session id, no
  * query, no body, no `Prefer`, while no fault rule or latency is set and the
  * mock is not closing — answered from node:http ahead of Fastify's router,
- * which costs about as much as the rest of the request (see bench/results.md).
+ * which costs about as much as the rest of the request (see docs/performance.md).
  * Everything else goes to the Fastify route, which gives the same answers
  * byte for byte and the same journal entries (test/http/list-fast-path.test.ts
  * compares the two).

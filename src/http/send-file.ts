@@ -7,14 +7,26 @@ import { generateContent } from '../domain/generated-content.js';
 import type { DownloadWithContent } from '../store/store.js';
 import { sendError } from './errors.js';
 
+/**
+ * The name as plain ASCII: accents dropped, any other character `_`. The
+ * package's own fallback keeps Latin-1 letters, which go out as raw bytes no
+ * client reads as UTF-8 (curl -OJ, which ignores filename*, saves them as is).
+ */
+function asciiFileName(fileName: string): string {
+  return fileName
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/gu, '_');
+}
+
 /** The attachment header for a file name, built once per name (it is a pure function of it). */
-const attachment = boundedMemo((fileName) => contentDisposition(fileName));
+const attachment = boundedMemo((fileName) => contentDisposition(fileName, { fallback: asciiFileName(fileName) }));
 
 /**
  * Answers a download's bytes with the headers a browser or HTTP client
- * expects: type, length, attachment name (RFC 6266, filename* for non-ASCII),
- * a strong ETag (304 on If-None-Match), and a single byte range (206/416).
- * Header grammar is left to the jshttp packages.
+ * expects: type, length, attachment name (RFC 6266: an ASCII filename, and
+ * filename* for any other name), a strong ETag (304 on If-None-Match), and a
+ * single byte range (206/416). Header grammar is left to the jshttp packages.
  */
 export function sendFile(request: FastifyRequest, reply: FastifyReply, row: DownloadWithContent): FastifyReply {
   reply.headers({
@@ -25,7 +37,13 @@ export function sendFile(request: FastifyRequest, reply: FastifyReply, row: Down
     'cache-control': 'private, no-cache',
   });
 
-  if (fresh(request.headers, { etag: row.etag })) return reply.code(304).send();
+  // Only the validators, not the request's Cache-Control: fresh() calls anything with no-cache stale, as RFC 2616
+  // had it, but RFC 9110 evaluates preconditions whatever the cache directives, and fetch() adds no-cache to every
+  // request with If-None-Match.
+  const { 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince } = request.headers;
+  if (fresh({ 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince }, { etag: row.etag })) {
+    return reply.code(304).send();
+  }
 
   const bytes = () => row.content ?? generateContent(row.id, row.size);
   const rangeHeader = request.headers.range;

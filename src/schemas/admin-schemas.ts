@@ -13,7 +13,12 @@ export const FaultRuleInput = z
       .transform((m) => m.toUpperCase())
       .optional()
       .describe('Match only this method.'),
-    path: z.string().startsWith('/', 'must start with /').max(2048).optional().describe('Match the request path; * matches any run of characters.'),
+    path: z
+      .string()
+      .max(2048)
+      .regex(/^(?:\*$|\/)/, 'must be * (any path) or start with /')
+      .optional()
+      .describe('Match the request path: "*" alone matches any path; else it starts with /, * matching any run.'),
     session_id: Id.optional().describe('Match only requests for this session.'),
     api_key: z.string().min(1).max(256).optional().describe('Match only requests made with this key (stored hashed, listed by fingerprint).'),
     status: z

@@ -57,7 +57,15 @@ export const FetchDownloadResponseSchema = z
   })
   .meta({ id: 'FetchDownloadResponse' });
 
-export const HealthResponseSchema = z.object({ status: z.literal('ok') }).meta({ id: 'HealthResponse' });
+export const HealthResponseSchema = z
+  .object({
+    status: z.literal('ok'),
+    service: z.literal('anchorbrowser-mock').describe('Tells this server from anything else that may hold the port.'),
+    version: z.string().describe('Version of anchorbrowser-mock.'),
+    pid: z.int().describe('Id of the process serving the mock, e.g. for `kill`.'),
+    started_at: z.iso.datetime().describe('When this server started, in real time whatever the mock clock says.'),
+  })
+  .meta({ id: 'HealthResponse' });
 
 export const SessionIdParams = z.object({
   session_id: z.string().describe('The unique identifier of the browser session to retrieve downloads for.'),

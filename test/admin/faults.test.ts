@@ -75,6 +75,24 @@ t.test('path patterns: * matches any run of characters', async (t) => {
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
 });
 
+t.test('path "*" alone matches any path; any other pattern still starts with /', async (t) => {
+  const mock = await startTestMock(t);
+  const added = await admin(mock, 'POST', '/faults', { path: '*', status: 503 });
+  t.equal(added.statusCode, 201, 'accepted');
+  t.equal(added.json.data.path, '*');
+  expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 503);
+  expectContract(t, await call(mock, fileUrl(SESSION, 'dl-b'), { headers: keyHeader }), 503);
+  expectContract(t, await call(mock, '/v1/sessions/x/downloads/y/fetch', { headers: keyHeader }), 503);
+  await admin(mock, 'DELETE', '/faults');
+
+  for (const path of ['*/downloads', 'v1/sessions/*', '**', '']) {
+    const error = expectEnvelope(t, await admin(mock, 'POST', '/faults', { path, status: 503 }), 400);
+    const message = 'Invalid body.path: must be * (any path) or start with /.';
+    t.equal(error.message, message, `${JSON.stringify(path)} is refused`);
+  }
+  t.same((await admin(mock, 'GET', '/faults')).json, { data: [] }, 'nothing added');
+});
+
 t.test('an api_key rule fails only that key, and is listed only by fingerprint', async (t) => {
   const mock = await startTestMock(t);
   const added = await admin(mock, 'POST', '/faults', { api_key: 'ak_test_globex', status: 401 });

@@ -62,7 +62,7 @@ t.test('/_mock/health needs no token, and the emulated API needs only its key', 
   const mock = await startTestMock(t, { adminToken: 'tok' });
   const health = await call(mock, '/_mock/health');
   t.equal(health.statusCode, 200);
-  t.same(JSON.parse(health.body), { status: 'ok' });
+  t.match(JSON.parse(health.body), { status: 'ok' });
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
   expectContract(t, await call(mock, listUrl(SESSION), { headers: { ...keyHeader, authorization: 'Bearer wrong' } }), 200);
 });
@@ -154,4 +154,29 @@ t.test('a body within the limit loads', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/_mock/fixtures', headers: { 'content-type': type }, payload });
     t.equal(res.statusCode, 201, type);
   }
+});
+
+t.test('a body of a type the route does not take answers 415 naming those it takes; nothing changes', async (t) => {
+  const { app } = await buildTestApp(t);
+  const yaml = 'application/yaml, application/x-yaml, text/yaml, text/x-yaml, text/plain';
+  for (const { method, path } of ADMIN_ROUTES.filter((r) => r.method !== 'GET')) {
+    const takes = path === '/_mock/fixtures' ? `application/json, ${yaml}` : 'application/json';
+    const headers = { 'content-type': 'application/xml' };
+    const res = await app.inject({ method: method as 'POST', url: path, headers, payload: '<a/>' });
+    const error = expectEnvelope(t, res, 415);
+    t.equal(error.message, `Unsupported content-type "application/xml": this route takes ${takes}.`, method + path);
+  }
+  const bare = await app.inject({ method: 'POST', url: '/_mock/faults', payload: '{"status":500}' });
+  const bareMessage = 'A body needs a content-type: this route takes application/json.';
+  t.equal(expectEnvelope(t, bare, 415).message, bareMessage, 'no content-type at all');
+  t.same(await totals(app), smallWorldTotals, 'nothing wiped or loaded');
+  t.same(JSON.parse((await app.inject({ url: '/_mock/faults' })).body), { data: [] }, 'no rule added');
+});
+
+t.test('a wrong method on an admin path answers 405 even with a body of a type no route takes', async (t) => {
+  const { app } = await buildTestApp(t);
+  const headers = { 'content-type': 'application/xml' };
+  const res = await app.inject({ method: 'PUT', url: '/_mock/faults', headers, payload: '<a/>' });
+  expectEnvelope(t, res, 405);
+  t.equal(res.headers.allow, 'DELETE, GET, HEAD, POST');
 });

@@ -102,10 +102,10 @@ t.test('serve with the bundled fixtures', async (t) => {
     t.match(start?.msg, `listening on ${cli.url}`);
   });
 
-  t.test('answers /_mock/health with 200 {"status":"ok"}', async (t) => {
+  t.test('answers /_mock/health with 200 {"status":"ok"}, naming its own pid', async (t) => {
     const res = await get(`${cli.url}/_mock/health`);
     t.equal(res.status, 200);
-    t.same(res.json, { status: 'ok' });
+    t.match(res.json, { status: 'ok', service: 'anchorbrowser-mock', pid: cli.child.pid });
   });
 
   t.test('lists the reference session to ak_acme_main: eleven downloads with file_links back at it', async (t) => {

@@ -83,6 +83,18 @@ t.test('a wrong method on a known path answers 405 with Allow: GET, HEAD', async
   }
 });
 
+t.test('a wrong method answers 405 whatever body it carries, not 415 for a type no route takes', async (t) => {
+  const { app } = await buildTestApp(t);
+  for (const [type, payload] of [
+    ['application/xml', '<a/>'],
+    ['application/json', '{"not": "parsed"'],
+  ]) {
+    const res = await app.inject({ method: 'POST', url: listUrl(SESSION), headers: { 'content-type': type! }, payload });
+    expectContract(t, res, 405);
+    t.equal(res.headers.allow, 'GET, HEAD', type);
+  }
+});
+
 t.test('405 needs no key: a bad key still gets 405', async (t) => {
   const { app } = await buildTestApp(t);
   for (const headers of [{ 'anchor-api-key': 'ak_nope_nope' }, { 'anchor-api-key': '' }, key]) {
@@ -192,4 +204,72 @@ t.test('over real HTTP, the same request with one key answers 200', async (t) =>
   );
   expectContract(t, res, 200);
   t.equal(res.headers['content-type'], JSON_CONTENT_TYPE);
+});
+
+/** A request whose error message repeats part of it, and the status it gets. */
+interface QuoteCase {
+  what: string;
+  status: number;
+  url: string;
+  method?: 'POST' | 'DELETE';
+  headers?: Record<string, string>;
+  payload?: string;
+}
+
+t.test('messages that quote the request cut it at 200 characters: a 10,000-character id is no 10 KB error', async (t) => {
+  const { app, port } = await listening(t);
+  const long = 'x'.repeat(10_000);
+  const cases: QuoteCase[] = [
+    // Past the router's longest parameter, an id is a malformed request.
+    { what: 'a session id', status: 400, url: listUrl(long), headers: key },
+    { what: 'a download id', status: 400, url: `/sessions/${SESSION}/downloads/${long}/fetch`, headers: key },
+    { what: 'a signed URL id', status: 400, url: `/signed-downloads/${long}?expires=1&signature=ab` },
+    { what: 'an unknown path', status: 404, url: `/nope/${long}` },
+    { what: 'a bad percent-encoding', status: 400, url: `/v1/sessions/%E0%A4%A${long}/downloads` },
+    { what: 'a Prefer code', status: 400, url: listUrl(SESSION), headers: { ...key, prefer: `code=${long}` } },
+    { what: 'an unknown query parameter', status: 400, url: `/_mock/requests?${long}=1` },
+    // Within the router's limit, so the route's own 404 answers.
+    { what: 'a fault rule id', status: 404, url: `/_mock/faults/${long.slice(0, 1000)}`, method: 'DELETE' },
+    {
+      what: 'a header name in a fault rule',
+      status: 400,
+      url: '/_mock/faults',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ status: 500, headers: { [`${long} `]: '1' } }),
+    },
+    {
+      what: 'a content-type',
+      status: 415,
+      url: '/_mock/faults',
+      method: 'POST',
+      headers: { 'content-type': `application/${long}` },
+      payload: '{}',
+    },
+  ];
+  for (const { what, status, ...request } of cases) {
+    const res = await app.inject(request);
+    const body = expectContract(t, res, status);
+    const message: string = body.error.message;
+    t.ok(res.body.length < 500, `${what}: ${res.body.length} bytes`);
+    t.match(message, /x… \(\d+ characters\)/, `${what}: cut, and marked with the length`);
+    t.ok(message.length > 200, `${what}: about 200 characters of it are kept`);
+    t.notOk(message.includes('x'.repeat(201)), `${what}: no more than 200`);
+  }
+
+  // The list also has a path in front of Fastify's router (the fast path): the same answer over HTTP.
+  const viaSocket = await fetch(`http://127.0.0.1:${port}${listUrl(long)}`, { headers: key });
+  const viaInject = await app.inject({ url: listUrl(long), headers: key });
+  t.equal(viaSocket.status, 400);
+  t.equal(await viaSocket.text(), viaInject.body, 'over HTTP, the same cut message');
+});
+
+t.test('a quoted piece never ends on half a UTF-16 surrogate pair', async (t) => {
+  const { app } = await buildTestApp(t);
+  // A decoded id whose 200th UTF-16 unit is the first half of an emoji.
+  const id = `${'x'.repeat(199)}${'😀'.repeat(10)}`;
+  const res = await app.inject({ method: 'DELETE', url: `/_mock/faults/${encodeURIComponent(id)}` });
+  const message: string = expectContract(t, res, 404).error.message;
+  t.equal(message, `No fault rule with id "${'x'.repeat(199)}… (219 characters)".`);
+  t.notOk(message.includes('\ufffd'), 'no replacement character');
 });

@@ -132,11 +132,40 @@ t.test('a non-ASCII suggested name is sent as filename* and round-trips', async 
   t.equal(res.rawPayload.length, 0, 'dl-c is an empty file');
   t.equal(res.headers['content-length'], '0');
   const header = String(res.headers['content-disposition']);
-  t.match(header, /^attachment;/);
-  t.match(header, /filename\*=UTF-8''/);
+  t.match(header, /^attachment; filename="bere _ __.txt"; filename\*=UTF-8''/, 'an ASCII name, then the UTF-8 one');
   const parsed = contentDisposition.parse(header);
   t.equal(parsed.type, 'attachment');
   t.equal(parsed.parameters.filename, 'béré – 報告.txt');
+});
+
+t.test('a name not plain ASCII gets an ASCII filename and filename*=UTF-8, never raw Latin-1 bytes', async (t) => {
+  const names: Array<[name: string, header: string]> = [
+    ['résumé.pdf', `attachment; filename="resume.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf`],
+    ['naïve café.txt', `attachment; filename="naive cafe.txt"; filename*=UTF-8''na%C3%AFve%20caf%C3%A9.txt`],
+    ['Straße ½.txt', `attachment; filename="Stra_e 1_2.txt"; filename*=UTF-8''Stra%C3%9Fe%20%C2%BD.txt`],
+    ['😀.png', `attachment; filename="_.png"; filename*=UTF-8''%F0%9F%98%80.png`],
+    ['plain name.txt', 'attachment; filename="plain name.txt"'],
+  ];
+  const session = {
+    id: 'sess-names',
+    downloads: names.map(([name], i) => ({
+      id: `dl-${i}`,
+      original_download_url: 'https://example.com/f',
+      origin_url: 'https://example.com/',
+      original_file_name: name,
+      size: 3,
+    })),
+  };
+  const withNames = { accounts: [{ id: 'acme', sessions: [session] }] };
+  const { app } = await buildTestApp(t, { fixtures: [smallWorld, withNames] });
+  for (const [i, [name, expected]] of names.entries()) {
+    const res = await app.inject({ url: fileUrl('sess-names', `dl-${i}`), headers: key });
+    t.equal(res.statusCode, 200);
+    const header = String(res.headers['content-disposition']);
+    t.equal(header, expected, name);
+    t.match(header, /^[\x20-\x7e]*$/, `${name}: the header is plain ASCII`);
+    t.equal(contentDisposition.parse(header).parameters.filename, name, `${name}: filename* gives the name back`);
+  }
 });
 
 t.test('a missing, empty or unknown key answers 401 in the envelope and takes no token', async (t) => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandle
 import fp from 'fastify-plugin';
 import { fingerprintKey } from '../../domain/api-keys.js';
 import type { FaultRuleView } from '../../schemas/admin-schemas.js';
-import { MESSAGES, sendError } from '../errors.js';
+import { MESSAGES, quoted, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
 
 export interface EmulationHooks {
@@ -102,7 +102,8 @@ export default fp(
       if (!allowed || code === undefined || code === '200') return done(); // 200: the route's normal answer
       const n = Number(code);
       if (!allowed.includes(n)) {
-        sendError(reply, 400, `Prefer: code=${code} is not a response of this route; allowed: ${[200, ...allowed].join(', ')}.`);
+        const choices = [200, ...allowed].join(', ');
+        sendError(reply, 400, `Prefer: code=${quoted(code)} is not a response of this route; allowed: ${choices}.`);
         return;
       }
       request.forced = true;

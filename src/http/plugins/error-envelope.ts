@@ -1,7 +1,22 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { MESSAGES, sendError } from '../errors.js';
+import { MESSAGES, quoted, sendError } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The body types a route takes, named in its 415; application/json when not given. */
+    bodyTypes?: readonly string[];
+  }
+}
+
+/** Why a body was refused, and what to send instead. */
+function unsupportedMediaType(request: FastifyRequest): string {
+  const takes = `this route takes ${(request.routeOptions.config.bodyTypes ?? ['application/json']).join(', ')}`;
+  const sent = request.headers['content-type'];
+  if (sent === undefined) return `A body needs a content-type: ${takes}.`;
+  return `Unsupported content-type "${quoted(sent)}": ${takes}.`;
+}
 
 /**
  * Every answer the router gives that is not a success goes out in the API's
@@ -11,7 +26,7 @@ import { MESSAGES, sendError } from '../errors.js';
 export default fp(
   async function errorEnvelope(app: FastifyInstance) {
     app.setNotFoundHandler((request, reply) => {
-      sendError(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}.`);
+      sendError(reply, 404, `No route for ${quoted(request.method)} ${quoted(request.url.split('?')[0]!)}.`);
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -19,16 +34,21 @@ export default fp(
         const first = error.validation[0];
         const field = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
         const where = `${error.validationContext ?? 'request'}${field ? `.${field}` : ''}`;
-        sendError(reply, 400, `Invalid ${where}: ${first?.message ?? 'does not match the schema'}.`);
+        // Field names and zod's messages (an unknown key, say) can repeat the request.
+        sendError(reply, 400, `Invalid ${quoted(where)}: ${quoted(first?.message ?? 'does not match the schema')}.`);
         return;
       }
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         sendError(reply, 413, `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (--body-limit).`);
         return;
       }
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        sendError(reply, 415, unsupportedMediaType(request));
+        return;
+      }
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        sendError(reply, status, error.message);
+        sendError(reply, status, quoted(error.message));
         return;
       }
       request.log.error({ err: error }, 'unexpected error');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import fp from 'fastify-plugin';
-import { sendError } from '../errors.js';
+import { quoted, sendError } from '../errors.js';
 
 /**
  * Answers 405 with `Allow` for a known path asked with another method (no key
@@ -29,10 +29,12 @@ export default fp(
         url,
         schema: { hide: true },
         exposeHeadRoute: false,
-        handler: (request, reply) => {
+        // Answered before the body is parsed: a body of any type, or a malformed one, still gets 405.
+        onRequest: (request, reply) => {
           reply.header('allow', allow);
-          sendError(reply, 405, `Method ${request.method} is not allowed on this path; allowed: ${allow}.`);
+          sendError(reply, 405, `Method ${quoted(request.method)} is not allowed on this path; allowed: ${allow}.`);
         },
+        handler: () => undefined,
       });
     }
   },

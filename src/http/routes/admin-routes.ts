@@ -16,7 +16,7 @@ import {
   StateSchema,
 } from '../../schemas/admin-schemas.js';
 import { ErrorResponseSchema } from '../../schemas/api-schemas.js';
-import { JSON_CONTENT_TYPE, errorBody, sendError } from '../errors.js';
+import { JSON_CONTENT_TYPE, errorBody, quoted, sendError } from '../errors.js';
 import type { MockContext } from '../mock-context.js';
 
 export interface AdminOptions {
@@ -78,6 +78,7 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
   api.post(
     '/fixtures',
     {
+      config: { bodyTypes: ['application/json', ...YAML_TYPES] },
       schema: {
         tags,
         summary: 'Load a fixture document',
@@ -197,7 +198,8 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
     '/faults/:id',
     { schema: { tags, summary: 'Remove one fault rule', operationId: 'mockRemoveFault', params: z.object({ id: z.string() }), response: { 204: z.null().describe('Removed.'), 404: ErrorResponseSchema, ...errors } } },
     async (request, reply) => {
-      if (!mock.faults.remove(request.params.id)) return sendError(reply, 404, `No fault rule with id "${request.params.id}".`);
+      const { id } = request.params;
+      if (!mock.faults.remove(id)) return sendError(reply, 404, `No fault rule with id "${quoted(id)}".`);
       return reply.code(204).send(null);
     },
   );
