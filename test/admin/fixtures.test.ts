@@ -94,8 +94,14 @@ t.test('a document with many problems answers 400 listing every one with its pat
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].original_download_url', message: 'must be an http(s) URL' },
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].original_file_name', message: 'must not be empty' },
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].size', message: 'must be an integer >= 0' },
-    { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].colour', message: 'unknown field' },
-    { source: 'request body', path: 'accounts[1].plan', message: 'unknown field' },
+    {
+      source: 'request body',
+      path: 'accounts[1].sessions[0].downloads[0].colour',
+      message:
+        'unknown field colour; allowed: id, original_download_url, origin_url, original_file_name, suggested_file_name, ' +
+        'duration, created_at, content_type, content, size',
+    },
+    { source: 'request body', path: 'accounts[1].plan', message: 'unknown field plan; allowed: id, api_keys, sessions' },
   ]);
   t.match(error.message, /nothing was loaded \(7 problems\)/);
   const state = await admin(mock, 'GET', '/state');
