@@ -126,8 +126,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     app: server.app,
     clock: mock.clock,
     async seed(fixtures) {
-      const docs = typeof fixtures === 'string' ? [parseFixtureText(fixtures)] : Array.isArray(fixtures) ? fixtures : [fixtures];
-      return mock.seed(docs.map(inline));
+      // Text keeps itself, so its problems get a line and column.
+      if (typeof fixtures === 'string') {
+        return mock.seed([{ ...inline(parseFixtureText(fixtures, '', 'fixtures[0]'), 0), text: fixtures }]);
+      }
+      return mock.seed((Array.isArray(fixtures) ? fixtures : [fixtures]).map(inline));
     },
     async reset() {
       return mock.reset();

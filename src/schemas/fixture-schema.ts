@@ -23,7 +23,9 @@ export const ApiKey = z
   .string()
   .min(8, 'must be at least 8 characters')
   .max(256, 'must be at most 256 characters')
-  .regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces');
+  // Any value a header can carry, so placeholder keys such as "Your API Key" work.
+  .regex(/^[\x20-\x7e]*$/, 'must be visible ASCII characters, with spaces only between them')
+  .regex(/^(?! ).*(?<! )$/s, 'must not begin or end with a space (HTTP drops spaces around a header value)');
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 

@@ -94,8 +94,14 @@ t.test('a document with many problems answers 400 listing every one with its pat
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].original_download_url', message: 'must be an http(s) URL' },
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].original_file_name', message: 'must not be empty' },
     { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].size', message: 'must be an integer >= 0' },
-    { source: 'request body', path: 'accounts[1].sessions[0].downloads[0].colour', message: 'unknown field' },
-    { source: 'request body', path: 'accounts[1].plan', message: 'unknown field' },
+    {
+      source: 'request body',
+      path: 'accounts[1].sessions[0].downloads[0].colour',
+      message:
+        'unknown field colour; allowed: id, original_download_url, origin_url, original_file_name, suggested_file_name, ' +
+        'duration, created_at, content_type, content, size',
+    },
+    { source: 'request body', path: 'accounts[1].plan', message: 'unknown field plan; allowed: id, api_keys, sessions' },
   ]);
   t.match(error.message, /nothing was loaded \(7 problems\)/);
   const state = await admin(mock, 'GET', '/state');
@@ -125,12 +131,38 @@ t.test('content.file is refused over HTTP (only fixture files may name files)', 
   t.match(error.problems, [{ path: 'accounts[0].sessions[0].downloads[0].content.file', message: /only allowed in fixture files/ }]);
 });
 
-t.test('invalid YAML answers 400 naming the problem, and loads nothing', async (t) => {
+t.test('invalid YAML answers 400 with the same problems array, its line, column and excerpt, and loads nothing', async (t) => {
   const mock = await startTestMock(t);
   const res = await admin(mock, 'POST', '/fixtures', 'accounts:\n  - id: y\n   oops: [', { 'content-type': 'application/yaml' });
   const error = expectEnvelope(t, res, 400);
-  t.match(error.message, /^invalid YAML: /);
+  t.same(error.problems, [
+    {
+      source: 'request body',
+      path: '',
+      message: 'invalid YAML: Sequence item without - indicator\n  - id: y\n   oops: [\n^',
+      line: 3,
+      column: 1,
+    },
+  ]);
+  t.match(error.message, 'nothing was loaded (1 problem):\n  request body:3:1: invalid YAML: Sequence item without - indicator\n');
   t.same((await admin(mock, 'GET', '/state')).json.data.totals, smallWorldTotals);
+});
+
+t.test('problems in a body sent as text carry line and column; a JSON body, parsed on arrival, keeps paths only', async (t) => {
+  const mock = await startTestMock(t);
+  const yaml = initechYaml
+    .replace('original_file_name: tps.txt', 'original_file_name: ""')
+    .replace('{ text: TPS report }', '{ txt: TPS report }');
+  const error = expectEnvelope(t, await admin(mock, 'POST', '/fixtures', yaml, { 'content-type': 'application/yaml' }), 400);
+  const at = 'accounts[0].sessions[0].downloads[0]';
+  t.same(error.problems, [
+    { source: 'request body', path: `${at}.original_file_name`, message: 'must not be empty', line: 11, column: 13 },
+    { source: 'request body', path: `${at}.content.txt`, message: 'unknown field txt; allowed: text, base64, file', line: 12, column: 24 },
+  ]);
+  const asJson = structuredClone(initech);
+  asJson.accounts[0]!.sessions[0]!.downloads[0]!.original_file_name = '';
+  const jsonError = expectEnvelope(t, await admin(mock, 'POST', '/fixtures', asJson), 400);
+  t.same(jsonError.problems, [{ source: 'request body', path: `${at}.original_file_name`, message: 'must not be empty' }]);
 });
 
 t.test('invalid JSON answers 400 in the envelope', async (t) => {

@@ -32,10 +32,23 @@ const FixtureErrorResponse = z
     error: z.object({
       code: z.int(),
       message: z.string(),
-      problems: z.array(z.object({ source: z.string(), path: z.string(), message: z.string() })).optional(),
+      problems: z
+        .array(
+          z.object({
+            source: z.string(),
+            path: z.string(),
+            message: z.string(),
+            line: z.int().optional().describe('1-based, for documents sent as text (YAML types, text/plain).'),
+            column: z.int().optional(),
+          }),
+        )
+        .optional(),
     }),
   })
-  .describe('The error envelope; for rejected fixtures, error.problems lists every problem with its path.');
+  .describe(
+    'The error envelope; for rejected fixtures, error.problems lists every problem with its path ' +
+      '(and, in a text body, its line and column).',
+  );
 const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema };
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -88,16 +101,15 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
       },
     },
     async (request, reply) => {
-      let document: unknown = request.body;
-      if (typeof document === 'string') {
-        try {
-          document = parseFixtureText(document);
-        } catch (err) {
-          return sendError(reply, 400, (err as Error).message);
-        }
-      }
+      const name = 'request body';
+      const body = request.body;
       try {
-        const summary = mock.seed([{ name: 'request body', document }]);
+        // A body sent as text keeps it, to give problems their line and column;
+        // JSON arrives parsed and its problems carry paths only.
+        const source = typeof body === 'string'
+          ? { name, document: parseFixtureText(body, '', name), text: body }
+          : { name, document: body };
+        const summary = mock.seed([source]);
         return reply.code(201).send({ data: summary });
       } catch (err) {
         if (!(err instanceof FixtureError)) throw err;
