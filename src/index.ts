@@ -3,7 +3,7 @@ import { Clock, type ClockMode } from './domain/clock.js';
 import type { FaultRuleView } from './schemas/admin-schemas.js';
 import { FaultRuleInput } from './schemas/admin-schemas.js';
 import type { JournalEntry } from './domain/request-journal.js';
-import { parseFixtureText, type FixtureSource, type LoadSummary } from './fixtures/fixture-loader.js';
+import { parseFixtureText, type FixtureSource, type LoadSummary } from './fixture-loader/fixture-loader.js';
 import type { FixtureDocument } from './schemas/fixture-schema.js';
 import { startServer } from './server.js';
 import type { RateLimit } from './domain/token-bucket.js';
@@ -12,14 +12,14 @@ import type { z } from 'zod';
 export type { FixtureDocument, AccountFixture, SessionFixture, DownloadFixture } from './schemas/fixture-schema.js';
 export type { JournalEntry } from './domain/request-journal.js';
 export type { FaultRuleView } from './schemas/admin-schemas.js';
-export type { LoadSummary, FixtureProblem } from './fixtures/fixture-loader.js';
+export type { LoadSummary, FixtureProblem } from './fixture-loader/fixture-loader.js';
 export type { RateLimit } from './domain/token-bucket.js';
-export { FixtureError } from './fixtures/fixture-loader.js';
+export { FixtureError } from './fixture-loader/fixture-loader.js';
 export { StoredDataConflictError } from './server.js';
 export { Clock } from './domain/clock.js';
 export { buildApp } from './http/app.js';
 /** Absolute path of the fixtures shipped with the package (the CLI's default): `fixtures: [BUNDLED_FIXTURES]`. */
-export { BUNDLED_FIXTURES } from './fixtures/bundled.js';
+export { BUNDLED_FIXTURES } from './fixture-loader/bundled.js';
 
 export interface MockServerOptions {
   /** Fixture documents, or paths of fixture files/folders. Default: none (an empty mock). */

@@ -7,13 +7,13 @@ import {
   type FixtureProblem,
   type FixtureSource,
   type LoadSummary,
-} from './fixtures/fixture-loader.js';
+} from './fixture-loader/fixture-loader.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { publicUrlFor } from './http/mock-context.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
-export { BUNDLED_FIXTURES } from './fixtures/bundled.js';
+export { BUNDLED_FIXTURES } from './fixture-loader/bundled.js';
 export { openStore } from './store/open-store.js';
 
 export interface ServerConfig extends Omit<AppOptions, 'store' | 'clock' | 'startupFixtures'> {

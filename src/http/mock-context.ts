@@ -7,7 +7,7 @@ import { KeyAdmission } from '../domain/key-admission.js';
 import { Latency, type LatencyRange } from '../domain/latency.js';
 import { RequestJournal } from '../domain/request-journal.js';
 import { BucketRegistry, type RateLimit } from '../domain/token-bucket.js';
-import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixtures/fixture-loader.js';
+import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
 
 export interface MockOptions {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import YAML from 'yaml';
-import { loadFixtures, readFixtureFiles } from '../../src/fixtures/fixture-loader.js';
+import { loadFixtures, readFixtureFiles } from '../../src/fixture-loader/fixture-loader.js';
 import { MESSAGES } from '../../src/http/errors.js';
 import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
 import { openStore } from '../../src/server.js';

@@ -1,7 +1,7 @@
 import type { Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Clock } from '../../src/domain/clock.js';
-import { loadFixtures, type FixtureSource } from '../../src/fixtures/fixture-loader.js';
+import { loadFixtures, type FixtureSource } from '../../src/fixture-loader/fixture-loader.js';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { JSON_CONTENT_TYPE } from '../../src/http/errors.js';
 import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';

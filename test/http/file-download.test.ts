@@ -2,7 +2,7 @@ import contentDisposition from 'content-disposition';
 import type { LightMyRequestResponse } from 'fastify';
 import t, { type Test } from 'tap';
 import { generateContent } from '../../src/domain/generated-content.js';
-import type { FixtureSource } from '../../src/fixtures/fixture-loader.js';
+import type { FixtureSource } from '../../src/fixture-loader/fixture-loader.js';
 import {
   buildTestApp,
   EMPTY_SESSION,

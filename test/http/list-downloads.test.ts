@@ -139,7 +139,7 @@ t.test('the list follows writes: a reload changes what is served', async (t) => 
   const { app, store } = await buildTestApp(t);
   const before = expectContract(t, await app.inject({ url: listUrl(EMPTY_SESSION), headers: key }), 200);
   t.equal(before.data.count, 0);
-  const { loadFixtures } = await import('../../src/fixtures/fixture-loader.js');
+  const { loadFixtures } = await import('../../src/fixture-loader/fixture-loader.js');
   loadFixtures(store, [{ name: 'more', document: { accounts: [{ id: 'acme', sessions: [{ id: EMPTY_SESSION, downloads: [{ id: 'new', original_download_url: 'https://a.example/x', origin_url: 'https://a.example/', original_file_name: 'x.bin', size: 3 }] }] }] } }], { now: 0 });
   const after = expectContract(t, await app.inject({ url: listUrl(EMPTY_SESSION), headers: key }), 200);
   t.equal(after.data.count, 1);

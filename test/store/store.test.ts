@@ -6,7 +6,7 @@ import t, { type Test } from 'tap';
 import { hashKey } from '../../src/domain/api-keys.js';
 import { DownloadCache } from '../../src/domain/download-cache.js';
 import { contentEtag } from '../../src/domain/generated-content.js';
-import { loadFixtures } from '../../src/fixtures/fixture-loader.js';
+import { loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
 import { migrations } from '../../src/store/migrations.js';
 import { SchemaVersionError, Store, type StoreWriter } from '../../src/store/store.js';
 

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_EPOCH_MS } from '../../domain/clock.js';
-import { FixtureError, parseFixtureText } from '../../fixtures/fixture-loader.js';
+import { FixtureError, parseFixtureText } from '../../fixture-loader/fixture-loader.js';
 import {
   ClockBody,
   ClockState,
