@@ -82,7 +82,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       // Fastify's messages here start with the whole path in quotes: say it again, cut.
       const path = request.url.split('?')[0]!;
       const head = `'${path}'`;
-      const detail = error.message.startsWith(head) ? `'${quoted(path)}'${error.message.slice(head.length)}` : quoted(error.message);
+      const { message } = error;
+      const detail = message.startsWith(head) ? `'${quoted(path)}'${message.slice(head.length)}` : quoted(message);
       sendError(reply, 400, `Malformed request: ${detail}`);
     },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {

@@ -89,7 +89,8 @@ t.test('a wrong method answers 405 whatever body it carries, not 415 for a type 
     ['application/xml', '<a/>'],
     ['application/json', '{"not": "parsed"'],
   ]) {
-    const res = await app.inject({ method: 'POST', url: listUrl(SESSION), headers: { 'content-type': type! }, payload });
+    const headers = { 'content-type': type! };
+    const res = await app.inject({ method: 'POST', url: listUrl(SESSION), headers, payload });
     expectContract(t, res, 405);
     t.equal(res.headers.allow, 'GET, HEAD', type);
   }
@@ -216,7 +217,7 @@ interface QuoteCase {
   payload?: string;
 }
 
-t.test('messages that quote the request cut it at 200 characters: a 10,000-character id is no 10 KB error', async (t) => {
+t.test('messages quoting the request cut it at 200 characters: a 10,000-character id is no 10 KB error', async (t) => {
   const { app, port } = await listening(t);
   const long = 'x'.repeat(10_000);
   const cases: QuoteCase[] = [
