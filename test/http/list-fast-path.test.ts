@@ -2,8 +2,9 @@ import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders }
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import t from 'tap';
-import { listFastPath } from '../../src/http/list-fast-path.js';
 import type { MockContext } from '../../src/http/mock-context.js';
+import { DownloadListCache } from '../../src/http/operations/download-list.js';
+import { listFastPath } from '../../src/http/pipeline/list-fast-path.js';
 import type { Store } from '../../src/store/store.js';
 import { buildTestApp, EMPTY_SESSION, expectContract, listUrl, OTHER_SESSION, SESSION } from '../helpers/app.js';
 
@@ -114,7 +115,7 @@ t.test('through a socket the list answers exactly as the Fastify route does, and
 
 /** A bare server that answers 599 whenever the fast path passes a request on. */
 async function fastPathOnly(t: Test, mock: MockContext, onError: (err: unknown) => void = () => {}): Promise<number> {
-  const fast = listFastPath(mock, onError);
+  const fast = listFastPath(mock, new DownloadListCache(mock.store), onError);
   const server = createServer((req, res) => {
     if (!fast(req, res)) {
       req.resume();
