@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import http, { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import t from 'tap';
@@ -178,6 +178,39 @@ t.test('with per-request logging every request goes through Fastify, which logs 
   const res = await httpCall(port, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_test_acme' } });
   t.equal(res.statusCode, 200);
   t.ok(lines.some((l) => l.includes('"request completed"') && l.includes('"statusCode":200')), 'Fastify logged the request');
+});
+
+/**
+ * Makes every node:http server created until the test ends go through
+ * `instrument`, as an APM agent that patches http.createServer would.
+ */
+function instrumentHttp(t: Test, instrument: (create: typeof http.createServer, args: unknown[]) => Server) {
+  const original = http.createServer;
+  http.createServer = ((...args: unknown[]) => instrument(original, args)) as typeof http.createServer;
+  t.teardown(() => {
+    http.createServer = original;
+  });
+}
+
+t.test('buildApp refuses to start when another request listener sits beside Fastify on the server', async (t) => {
+  instrumentHttp(t, (create, args) => {
+    const server = (create as (...a: unknown[]) => Server)(...args);
+    server.on('request', () => {});
+    return server;
+  });
+  await t.rejects(buildTestApp(t), {
+    message: /Fastify's request listener alone .* 2 request listener\(s\) \(Fastify's and 1 other\)/,
+  });
+});
+
+t.test("buildApp refuses to start when something has wrapped Fastify's request listener", async (t) => {
+  instrumentHttp(t, (create, args) => {
+    const [options, listener] = args as [object, (req: IncomingMessage, res: unknown) => void];
+    return (create as (...a: unknown[]) => Server)(options, (req: IncomingMessage, res: unknown) => listener(req, res));
+  });
+  await t.rejects(buildTestApp(t), {
+    message: /Fastify's request listener alone .* 1 request listener\(s\) \(1 other\)/,
+  });
 });
 
 /** Makes one store method throw, as a failing disk would, until the test ends. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Admission } from '../../domain/key-admission.js';
@@ -71,13 +71,29 @@ export function listFastPath(mock: MockContext, lists: DownloadListCache, onErro
 
 /**
  * Puts the list's fast path in front of Fastify's own request listener on the
- * node:http server Fastify created (so its settings stay Fastify's). With
- * per-request logging on, every request goes through Fastify, which logs it.
+ * node:http server Fastify created (so the server's settings stay Fastify's),
+ * or refuses to start when that listener is not alone there: anything else
+ * listening would see requests the fast path had already answered, and
+ * anything wrapping Fastify's listener would be bypassed.
+ *
+ * With per-request logging on (debug and trace levels in the CLI) it steps
+ * aside and every request goes through Fastify, which logs each one with its
+ * own fields; the route runs the same decisions, so a debugging run answers
+ * and journals as a production one does.
  */
 export function installListFastPath(app: FastifyInstance, lists: DownloadListCache, requestLogging: boolean): void {
-  const listeners = app.server.listeners('request') as RequestListener[];
-  const [route] = listeners;
-  if (requestLogging || listeners.length !== 1 || !route) return;
+  if (requestLogging) return;
+  const route = app.routing;
+  const listeners = app.server.listeners('request');
+  if (listeners.length !== 1 || listeners[0] !== route) {
+    const fastifys = listeners.includes(route) ? "Fastify's and " : '';
+    throw new Error(
+      `The list's fast path expects Fastify's request listener alone on its HTTP server, but the server has ` +
+        `${listeners.length} request listener(s) (${fastifys}${listeners.length - (fastifys ? 1 : 0)} other): ` +
+        'something else (an instrumentation agent?) listens to or wraps node:http servers. ' +
+        'With per-request logging (--log-level debug or trace) the fast path stands aside.',
+    );
+  }
   const fast = listFastPath(app.mock, lists, (err) => app.log.error({ err }, 'unexpected error'));
   app.server.removeListener('request', route);
   app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
