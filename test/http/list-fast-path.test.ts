@@ -265,3 +265,86 @@ t.test('with rate limiting off both paths answer without rate headers, alike', a
     expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': contentType }, body: fast.body.toString() }, session === SESSION ? 200 : 404);
   }
 });
+
+t.test('both ways in decide, build headers and journal through the same functions, with the same values', async (t) => {
+  // A copy of the app whose shared pipeline functions report each call: what
+  // it was given and what it answered, as they were at the time of the call.
+  type Call = { via: string; fn: string; seen: unknown };
+  const calls: Call[] = [];
+  let via = '';
+  const answerSeen = (a: { status: number; body: Buffer } | undefined) =>
+    a && { status: a.status, body: a.body.toString() };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const seen: Record<string, (args: any[], result: any) => unknown> = {
+    // Without the mock (one per app) and the duration.
+    recordRequest: (args) => [...args.slice(1, 5), ...args.slice(6)],
+    journalFingerprint: (_args, result) => result,
+    keyRefusal: (args, result) => [args[0].status, answerSeen(result)],
+    rateLimitHeaders: (_args, result) => Object.entries(result),
+    ownedListAnswer: (args, result) => [args[1], args[3], answerSeen(result)],
+  };
+  const spied = <M extends object>(actual: M) =>
+    t.createMock(
+      actual,
+      Object.fromEntries(
+        Object.keys(seen)
+          .filter((fn) => fn in actual)
+          .map((fn) => [
+            fn,
+            (...args: unknown[]) => {
+              const result = (actual as Record<string, (...a: unknown[]) => unknown>)[fn]!(...args);
+              calls.push({ via, fn, seen: seen[fn]!(args, result) });
+              return result;
+            },
+          ]),
+      ),
+    );
+  // The mocks reach only the modules a mockImport loads itself (the TypeScript
+  // sources' imports end in .js), so the app is put together module by module:
+  // each module that calls a shared function is loaded with the spying copy.
+  const src = '../../src/http/';
+  const shared = {
+    [`${src}pipeline/journal-entry.js`]: spied(await import('../../src/http/pipeline/journal-entry.js')),
+    [`${src}pipeline/key-answer.js`]: spied(await import('../../src/http/pipeline/key-answer.js')),
+    [`${src}operations/download-list.js`]: spied(await import('../../src/http/operations/download-list.js')),
+  };
+  const load = (path: string, mocks: Record<string, unknown> = shared) => t.mockImport<object>(`${src}${path}`, mocks);
+  const operation = await load('pipeline/operation.js', {
+    [`${src}pipeline/key-guard.js`]: await load('pipeline/key-guard.js'),
+    [`${src}pipeline/journal.js`]: await load('pipeline/journal.js'),
+  });
+  const { buildApp } = await t.mockImport<typeof import('../../src/http/app.js')>(`${src}app.js`, {
+    [`${src}pipeline/operation.js`]: operation,
+    [`${src}operations/downloads.js`]: await load('operations/downloads.js'),
+    [`${src}pipeline/list-fast-path.js`]: await load('pipeline/list-fast-path.js'),
+  });
+  const viaSocket = await buildTestApp(t, { build: buildApp });
+  const viaRoute = await buildTestApp(t, { build: buildApp });
+  const port = await listen(viaSocket.app);
+
+  const asks: Array<[session: string, key?: string]> = [
+    [SESSION, 'ak_test_acme'],
+    [OTHER_SESSION, 'ak_test_acme'],
+    ['sess-unknown', 'ak_test_acme'],
+    [SESSION],
+    [SESSION, 'ak_nope_nope'],
+    [SESSION, 'ak_test_tight'],
+    [SESSION, 'ak_test_tight'],
+    [SESSION, 'ak_test_tight'],
+  ];
+  for (const [session, key] of asks) {
+    const headers = key === undefined ? {} : { 'anchor-api-key': key };
+    via = 'fast path';
+    await httpCall(port, listUrl(session), { headers });
+    via = 'route';
+    await viaRoute.app.inject({ url: listUrl(session), headers });
+  }
+  t.equal(viaSocket.app.mock.journal.size, asks.length, 'the socket side answered and journaled every request');
+
+  const by = (path: string, fn: string) => calls.filter((c) => c.via === path && c.fn === fn).map((c) => c.seen);
+  for (const fn of Object.keys(seen)) {
+    t.ok(by('fast path', fn).length > 0, `the fast path calls ${fn}`);
+    t.same(by('fast path', fn), by('route', fn), `the route calls ${fn} as often, with the same values`);
+  }
+  t.same(by('fast path', 'keyRefusal').map((s) => (s as unknown[])[0]), [200, 200, 200, 401, 401, 200, 200, 429]);
+});
