@@ -15,29 +15,6 @@ export interface Admission {
   rate: TakeResult | undefined;
 }
 
-/** The headers an admission adds: x-ratelimit-*, and on 429 retry-after-ms and retry-after. */
-export function rateLimitHeaders({ rate }: Admission): Record<string, number> {
-  if (rate === undefined) return {};
-  const headers: Record<string, number> = {
-    'x-ratelimit-limit': rate.limit,
-    'x-ratelimit-remaining': rate.remaining,
-    'x-ratelimit-reset': rate.resetSeconds,
-  };
-  if (!rate.allowed) {
-    headers['retry-after-ms'] = rate.retryAfterMs;
-    headers['retry-after'] = retryAfterSeconds(rate);
-  }
-  return headers;
-}
-
-/**
- * Retry-After in whole seconds, rounded up, at least 1. With retry-after-ms
- * (exact) it is never inflated: the official SDK waits for whatever these say.
- */
-export function retryAfterSeconds(rate: TakeResult): number {
-  return Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
-}
-
 /**
  * Auth, then rate limit, before anything can reveal whether a session exists
  * (order from the emulator issue): 401 for a missing, empty or unknown key

@@ -1,18 +1,19 @@
-import { STATUS_CODES, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
-import { listFastPath } from './list-fast-path.js';
 import { MockContext, type MockOptions } from './mock-context.js';
-import apiKeyGuard from './plugins/api-key-guard.js';
+import { DownloadListCache } from './operations/download-list.js';
+import { installListFastPath } from './pipeline/list-fast-path.js';
+import { registerOperations } from './pipeline/operation.js';
 import errorEnvelope from './plugins/error-envelope.js';
 import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
 import openapi from './plugins/openapi.js';
-import emulationControls from './plugins/emulation-controls.js';
 import adminRoutes from './routes/admin-routes.js';
-import downloadsRoutes from './routes/downloads-routes.js';
 import healthRoutes from './routes/health-routes.js';
+// After the admin routes: the served document lists component schemas in the order their modules load.
+import { downloadOperations } from './operations/downloads.js';
 import { PACKAGE_VERSION } from '../version.js';
 
 declare module 'fastify' {
@@ -42,22 +43,6 @@ function rawErrorResponse(code: number, message: string): string {
     `HTTP/1.1 ${code} ${STATUS_CODES[code]}\r\n` +
     `content-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
   );
-}
-
-/**
- * Puts the list's fast path in front of Fastify's own request listener on the
- * node:http server Fastify created (so its settings stay Fastify's). With
- * per-request logging on, every request goes through Fastify, which logs it.
- */
-function installListFastPath(app: FastifyInstance, options: AppOptions): void {
-  const listeners = app.server.listeners('request') as RequestListener[];
-  const [route] = listeners;
-  if (options.requestLogging || listeners.length !== 1 || !route) return;
-  const fast = listFastPath(app.mock, (err) => app.log.error({ err }, 'unexpected error'));
-  app.server.removeListener('request', route);
-  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!fast(req, res)) route(req, res);
-  });
 }
 
 /** The composition root: a Fastify instance serving the mock, from plain options. */
@@ -93,7 +78,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.decorate('mock', mock);
-  installListFastPath(app, options);
+  // The lists' serialized bodies, shared by the list operation and its fast path.
+  const lists = new DownloadListCache(mock.store);
+  installListFastPath(app, lists, options.requestLogging === true);
   // Node drops CONNECT requests unless someone listens for them.
   app.server.on('connect', (_request, socket: Duplex) => socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')));
   const routes = collectRoutes(app);
@@ -115,10 +102,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorEnvelope);
   await app.register(openapi, { version: PACKAGE_VERSION });
-  await app.register(emulationControls, { mock });
-  await app.register(apiKeyGuard, { mock });
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
-  await app.register(downloadsRoutes, { mock });
+  registerOperations(app, mock, downloadOperations(mock, lists));
   if (options.admin !== false) await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
   return app;

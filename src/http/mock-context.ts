@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { DownloadCache } from '../domain/download-cache.js';
-import { DownloadListCache } from '../domain/download-list.js';
 import { FaultRules } from '../domain/fault-rules.js';
 import { KeyAdmission } from '../domain/key-admission.js';
 import { Latency, type LatencyRange } from '../domain/latency.js';
@@ -41,7 +40,6 @@ export class MockContext {
   readonly rateLimit: RateLimit | false;
   readonly buckets = new BucketRegistry();
   readonly admission: KeyAdmission;
-  readonly downloadLists: DownloadListCache;
   readonly downloads: DownloadCache;
   readonly journal: RequestJournal;
   readonly faults = new FaultRules();
@@ -59,7 +57,6 @@ export class MockContext {
     this.store = options.store;
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
-    this.downloadLists = new DownloadListCache(options.store);
     this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);

@@ -81,7 +81,11 @@ export interface TestApp {
 /** An app on an in-memory store with a manual clock, closed at teardown. */
 export async function buildTestApp(
   t: Test,
-  options: Partial<AppOptions> & { fixtures?: Array<FixtureDocument | FixtureSource> } = {},
+  options: Partial<AppOptions> & {
+    fixtures?: Array<FixtureDocument | FixtureSource>;
+    /** Another copy of buildApp (one loaded with t.mockImport); default the real one. */
+    build?: typeof buildApp;
+  } = {},
 ): Promise<TestApp> {
   const store = options.store ?? new Store({ path: ':memory:' });
   const clock = options.clock ?? new Clock({ mode: 'manual', now: T0 });
@@ -91,7 +95,7 @@ export async function buildTestApp(
     fixtures.map((f, i) => ('accounts' in f ? { name: `fixture ${i}`, document: f } : f)),
     { now: clock.now() },
   );
-  const app = await buildApp({
+  const app = await (options.build ?? buildApp)({
     rateLimit: { capacity: 60, refillPerSecond: 10 },
     signedUrlTtlSeconds: 3600,
     publicUrl: 'http://mock.test:4010',

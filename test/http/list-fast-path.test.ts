@@ -1,9 +1,10 @@
-import { createServer, request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import http, { createServer, request, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import t from 'tap';
-import { listFastPath } from '../../src/http/list-fast-path.js';
 import type { MockContext } from '../../src/http/mock-context.js';
+import { DownloadListCache } from '../../src/http/operations/download-list.js';
+import { listFastPath } from '../../src/http/pipeline/list-fast-path.js';
 import type { Store } from '../../src/store/store.js';
 import { buildTestApp, EMPTY_SESSION, expectContract, listUrl, OTHER_SESSION, SESSION } from '../helpers/app.js';
 
@@ -114,7 +115,7 @@ t.test('through a socket the list answers exactly as the Fastify route does, and
 
 /** A bare server that answers 599 whenever the fast path passes a request on. */
 async function fastPathOnly(t: Test, mock: MockContext, onError: (err: unknown) => void = () => {}): Promise<number> {
-  const fast = listFastPath(mock, onError);
+  const fast = listFastPath(mock, new DownloadListCache(mock.store), onError);
   const server = createServer((req, res) => {
     if (!fast(req, res)) {
       req.resume();
@@ -179,6 +180,39 @@ t.test('with per-request logging every request goes through Fastify, which logs 
   t.ok(lines.some((l) => l.includes('"request completed"') && l.includes('"statusCode":200')), 'Fastify logged the request');
 });
 
+/**
+ * Makes every node:http server created until the test ends go through
+ * `instrument`, as an APM agent that patches http.createServer would.
+ */
+function instrumentHttp(t: Test, instrument: (create: typeof http.createServer, args: unknown[]) => Server) {
+  const original = http.createServer;
+  http.createServer = ((...args: unknown[]) => instrument(original, args)) as typeof http.createServer;
+  t.teardown(() => {
+    http.createServer = original;
+  });
+}
+
+t.test('buildApp refuses to start when another request listener sits beside Fastify on the server', async (t) => {
+  instrumentHttp(t, (create, args) => {
+    const server = (create as (...a: unknown[]) => Server)(...args);
+    server.on('request', () => {});
+    return server;
+  });
+  await t.rejects(buildTestApp(t), {
+    message: /Fastify's request listener alone .* 2 request listener\(s\) \(Fastify's and 1 other\)/,
+  });
+});
+
+t.test("buildApp refuses to start when something has wrapped Fastify's request listener", async (t) => {
+  instrumentHttp(t, (create, args) => {
+    const [options, listener] = args as [object, (req: IncomingMessage, res: unknown) => void];
+    return (create as (...a: unknown[]) => Server)(options, (req: IncomingMessage, res: unknown) => listener(req, res));
+  });
+  await t.rejects(buildTestApp(t), {
+    message: /Fastify's request listener alone .* 1 request listener\(s\) \(1 other\)/,
+  });
+});
+
 /** Makes one store method throw, as a failing disk would, until the test ends. */
 function breakStore(t: Test, store: Store, method: 'findKey' | 'findSession') {
   const original = store[method];
@@ -230,4 +264,87 @@ t.test('with rate limiting off both paths answer without rate headers, alike', a
     const contentType = fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14);
     expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': contentType }, body: fast.body.toString() }, session === SESSION ? 200 : 404);
   }
+});
+
+t.test('both ways in decide, build headers and journal through the same functions, with the same values', async (t) => {
+  // A copy of the app whose shared pipeline functions report each call: what
+  // it was given and what it answered, as they were at the time of the call.
+  type Call = { via: string; fn: string; seen: unknown };
+  const calls: Call[] = [];
+  let via = '';
+  const answerSeen = (a: { status: number; body: Buffer } | undefined) =>
+    a && { status: a.status, body: a.body.toString() };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const seen: Record<string, (args: any[], result: any) => unknown> = {
+    // Without the mock (one per app) and the duration.
+    recordRequest: (args) => [...args.slice(1, 5), ...args.slice(6)],
+    journalFingerprint: (_args, result) => result,
+    keyRefusal: (args, result) => [args[0].status, answerSeen(result)],
+    rateLimitHeaders: (_args, result) => Object.entries(result),
+    ownedListAnswer: (args, result) => [args[1], args[3], answerSeen(result)],
+  };
+  const spied = <M extends object>(actual: M) =>
+    t.createMock(
+      actual,
+      Object.fromEntries(
+        Object.keys(seen)
+          .filter((fn) => fn in actual)
+          .map((fn) => [
+            fn,
+            (...args: unknown[]) => {
+              const result = (actual as Record<string, (...a: unknown[]) => unknown>)[fn]!(...args);
+              calls.push({ via, fn, seen: seen[fn]!(args, result) });
+              return result;
+            },
+          ]),
+      ),
+    );
+  // The mocks reach only the modules a mockImport loads itself (the TypeScript
+  // sources' imports end in .js), so the app is put together module by module:
+  // each module that calls a shared function is loaded with the spying copy.
+  const src = '../../src/http/';
+  const shared = {
+    [`${src}pipeline/journal-entry.js`]: spied(await import('../../src/http/pipeline/journal-entry.js')),
+    [`${src}pipeline/key-answer.js`]: spied(await import('../../src/http/pipeline/key-answer.js')),
+    [`${src}operations/download-list.js`]: spied(await import('../../src/http/operations/download-list.js')),
+  };
+  const load = (path: string, mocks: Record<string, unknown> = shared) => t.mockImport<object>(`${src}${path}`, mocks);
+  const operation = await load('pipeline/operation.js', {
+    [`${src}pipeline/key-guard.js`]: await load('pipeline/key-guard.js'),
+    [`${src}pipeline/journal.js`]: await load('pipeline/journal.js'),
+  });
+  const { buildApp } = await t.mockImport<typeof import('../../src/http/app.js')>(`${src}app.js`, {
+    [`${src}pipeline/operation.js`]: operation,
+    [`${src}operations/downloads.js`]: await load('operations/downloads.js'),
+    [`${src}pipeline/list-fast-path.js`]: await load('pipeline/list-fast-path.js'),
+  });
+  const viaSocket = await buildTestApp(t, { build: buildApp });
+  const viaRoute = await buildTestApp(t, { build: buildApp });
+  const port = await listen(viaSocket.app);
+
+  const asks: Array<[session: string, key?: string]> = [
+    [SESSION, 'ak_test_acme'],
+    [OTHER_SESSION, 'ak_test_acme'],
+    ['sess-unknown', 'ak_test_acme'],
+    [SESSION],
+    [SESSION, 'ak_nope_nope'],
+    [SESSION, 'ak_test_tight'],
+    [SESSION, 'ak_test_tight'],
+    [SESSION, 'ak_test_tight'],
+  ];
+  for (const [session, key] of asks) {
+    const headers = key === undefined ? {} : { 'anchor-api-key': key };
+    via = 'fast path';
+    await httpCall(port, listUrl(session), { headers });
+    via = 'route';
+    await viaRoute.app.inject({ url: listUrl(session), headers });
+  }
+  t.equal(viaSocket.app.mock.journal.size, asks.length, 'the socket side answered and journaled every request');
+
+  const by = (path: string, fn: string) => calls.filter((c) => c.via === path && c.fn === fn).map((c) => c.seen);
+  for (const fn of Object.keys(seen)) {
+    t.ok(by('fast path', fn).length > 0, `the fast path calls ${fn}`);
+    t.same(by('fast path', fn), by('route', fn), `the route calls ${fn} as often, with the same values`);
+  }
+  t.same(by('fast path', 'keyRefusal').map((s) => (s as unknown[])[0]), [200, 200, 200, 401, 401, 200, 200, 429]);
 });

@@ -1,6 +1,7 @@
-import type { DownloadItem } from '../schemas/api-schemas.js';
-import type { DownloadRow, Store } from '../store/store.js';
-import { StoreCache } from './store-cache.js';
+import { StoreCache } from '../../domain/store-cache.js';
+import type { DownloadItem } from '../../schemas/api-schemas.js';
+import type { ApiKeyRow, DownloadRow, Store } from '../../store/store.js';
+import { CONTRACT_ERRORS, type PreparedAnswer } from '../pipeline/prepared-answer.js';
 
 /** file_link as the reference shapes it: no /v1, ids path-encoded. */
 export function fileLink(publicUrl: string, sessionId: string, downloadId: string): string {
@@ -21,10 +22,10 @@ export function toDownloadItem(row: DownloadRow, publicUrl: string): DownloadIte
   };
 }
 
-export interface ListedSession {
-  accountId: string;
-  /** The serialized 200 body of List Session Downloads, as UTF-8 bytes. */
-  body: Buffer;
+/** A session's 200 answer to List Session Downloads, serialized, with the account that owns the session. */
+export interface ListedSession extends PreparedAnswer {
+  readonly status: 200;
+  readonly accountId: string;
 }
 
 /**
@@ -52,6 +53,21 @@ export class DownloadListCache {
     const session = this.store.findSession(sessionId);
     if (!session) return null;
     const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, this.#publicUrl));
-    return { accountId: session.account_id, body: Buffer.from(JSON.stringify({ data: { count: items.length, items } })) };
+    const body = Buffer.from(JSON.stringify({ data: { count: items.length, items } }));
+    return { status: 200, accountId: session.account_id, body };
   }
+}
+
+/**
+ * List Session Downloads for a key that is through: the session's list when
+ * the key's account owns it, else 404 (never another account's).
+ */
+export function ownedListAnswer(
+  lists: DownloadListCache,
+  publicUrl: string,
+  key: ApiKeyRow | undefined,
+  sessionId: string,
+): PreparedAnswer {
+  const listed = lists.get(sessionId, publicUrl);
+  return listed && listed.accountId === key?.account_id ? listed : CONTRACT_ERRORS[404];
 }

@@ -1,0 +1,38 @@
+import type { FastifyRequest, onResponseHookHandler } from 'fastify';
+import type { MockContext } from '../mock-context.js';
+import { journalFingerprint, recordRequest } from './journal-entry.js';
+
+/** The request's path without its query. */
+export function pathOf(request: FastifyRequest): string {
+  const q = request.url.indexOf('?');
+  return q === -1 ? request.url : request.url.slice(0, q);
+}
+
+function sessionIdOf(request: FastifyRequest): string | null {
+  return (request.params as { session_id?: string } | undefined)?.session_id ?? null;
+}
+
+/** Journals a request that went through Fastify, with what the pipeline's hooks learned of it. */
+export function recordRouted(
+  mock: MockContext,
+  request: FastifyRequest,
+  status: number,
+  durationMs: number,
+  bytes: number,
+): void {
+  const fingerprint = journalFingerprint(request.keyFingerprint, request.headers['anchor-api-key']);
+  const { method, forced, faultId } = request;
+  const path = pathOf(request);
+  recordRequest(mock, method, path, sessionIdOf(request), status, durationMs, bytes, fingerprint, forced, faultId);
+}
+
+/** The onResponse hook of a journaled operation. */
+export function journalHook(mock: MockContext): onResponseHookHandler {
+  return function journal(request, reply, done) {
+    const length = reply.getHeader('content-length');
+    // A HEAD answer carries the length of a body it does not send.
+    const bytes = length === undefined || request.method === 'HEAD' ? 0 : Number(length);
+    recordRouted(mock, request, reply.statusCode, reply.elapsedTime, bytes);
+    done();
+  };
+}
