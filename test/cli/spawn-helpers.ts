@@ -108,9 +108,10 @@ export interface RunningCli {
 }
 
 /**
- * Starts `serve` (with `--port 0` unless args name a port), reads the actual
- * address from the JSON start-up line, then polls /_mock/health until it
- * answers 200. Killed at teardown if still running.
+ * Starts `serve` (with `--port 0` unless args name a port, and with
+ * `--exit-with-parent`), reads the actual address from the JSON start-up
+ * line, then polls /_mock/health until it answers 200. Killed at teardown if
+ * still running.
  */
 export async function startCli(
   t: Test,
@@ -119,7 +120,9 @@ export async function startCli(
   options: SpawnOptions = {},
 ): Promise<RunningCli> {
   assertBuilt();
-  const fullArgs = args.includes('--port') ? args : [...args, '--port', '0'];
+  const withPort = args.includes('--port') ? args : [...args, '--port', '0'];
+  // A test process that dies (tap's timeout, Ctrl-C) takes its mocks with it.
+  const fullArgs = args.includes('--exit-with-parent') ? withPort : [...withPort, '--exit-with-parent'];
   const child = spawnCli(fullArgs, env, options.cwd);
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
