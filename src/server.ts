@@ -9,7 +9,7 @@ import {
   type LoadSummary,
 } from './fixture-loader/fixture-loader.js';
 import { buildApp, type AppOptions } from './http/app.js';
-import { publicUrlFor } from './http/mock-context.js';
+import { publicUrlFor } from './domain/mock-context.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 

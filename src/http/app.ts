@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
-import { MockContext, type MockOptions } from './mock-context.js';
+import { MockContext, type MockOptions } from '../domain/mock-context.js';
 import { DownloadListCache } from './operations/download-list.js';
 import { installListFastPath } from './pipeline/list-fast-path.js';
 import { registerOperations } from './pipeline/operation.js';

@@ -2,7 +2,7 @@ import http, { createServer, request, type IncomingMessage, type OutgoingHttpHea
 import type { AddressInfo } from 'node:net';
 import type { Test } from 'tap';
 import t from 'tap';
-import type { MockContext } from '../../src/http/mock-context.js';
+import type { MockContext } from '../../src/domain/mock-context.js';
 import { DownloadListCache } from '../../src/http/operations/download-list.js';
 import { listFastPath } from '../../src/http/pipeline/list-fast-path.js';
 import type { Store } from '../../src/store/store.js';

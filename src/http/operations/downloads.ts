@@ -10,7 +10,7 @@ import {
 } from '../../schemas/api-schemas.js';
 import type { ApiKeyRow, DownloadWithContent } from '../../store/store.js';
 import { MESSAGES, sendError } from '../errors.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { defineOperation, type Operation, type PipelineNeeds } from '../pipeline/operation.js';
 import { sendPrepared } from '../pipeline/prepared-answer.js';
 import { sendFile } from '../send-file.js';

@@ -1,5 +1,5 @@
 import { fingerprintKey } from '../../domain/api-keys.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 
 /**
  * Journals one emulated request. Every way in (the Fastify route, a fault

@@ -1,5 +1,5 @@
 import type { FastifyRequest, onResponseHookHandler } from 'fastify';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { journalFingerprint, recordRequest } from './journal-entry.js';
 
 /** The request's path without its query. */

@@ -1,5 +1,5 @@
 import type { onRequestHookHandler } from 'fastify';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { keyRefusal, rateLimitHeaders } from './key-answer.js';
 import { sendPrepared } from './prepared-answer.js';
 

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { Admission } from '../../domain/key-admission.js';
 import { JSON_CONTENT_TYPE } from '../errors.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { ownedListAnswer, type DownloadListCache } from '../operations/download-list.js';
 import { journalFingerprint, recordRequest } from './journal-entry.js';
 import { keyRefusal, rateLimitHeaders } from './key-answer.js';

@@ -11,7 +11,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { ApiKeyRow } from '../../store/store.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { journalHook } from './journal.js';
 import { apiKeyGuardHook } from './key-guard.js';
 import { steeringHook } from './steering.js';

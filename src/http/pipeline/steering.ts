@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { FaultRuleView } from '../../schemas/admin-schemas.js';
 import { MESSAGES, quoted, sendError } from '../errors.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { pathOf, recordRouted } from './journal.js';
 
 /** What a test suite may steer on an operation (see PipelineNeeds). */

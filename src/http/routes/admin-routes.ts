@@ -17,7 +17,7 @@ import {
 } from '../../schemas/admin-schemas.js';
 import { ErrorResponseSchema } from '../../schemas/api-schemas.js';
 import { JSON_CONTENT_TYPE, errorBody, quoted, sendError } from '../errors.js';
-import type { MockContext } from '../mock-context.js';
+import type { MockContext } from '../../domain/mock-context.js';
 
 export interface AdminOptions {
   mock: MockContext;

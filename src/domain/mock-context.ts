@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../domain/clock.js';
-import { DownloadCache } from '../domain/download-cache.js';
-import { FaultRules } from '../domain/fault-rules.js';
-import { KeyAdmission } from '../domain/key-admission.js';
-import { Latency, type LatencyRange } from '../domain/latency.js';
-import { RequestJournal } from '../domain/request-journal.js';
-import { BucketRegistry, type RateLimit } from '../domain/token-bucket.js';
+import type { Clock } from './clock.js';
+import { DownloadCache } from './download-cache.js';
+import { FaultRules } from './fault-rules.js';
+import { KeyAdmission } from './key-admission.js';
+import { Latency, type LatencyRange } from './latency.js';
+import { RequestJournal } from './request-journal.js';
+import { BucketRegistry, type RateLimit } from './token-bucket.js';
 import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
 
