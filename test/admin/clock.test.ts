@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { JSON_CONTENT_TYPE } from '../../src/http/errors.js';
 import type { MockServer } from '../../src/index.js';
-import { expectContract, listUrl, SESSION, T0 } from '../helpers/app.js';
+import { buildTestApp, expectContract, listUrl, SESSION, T0 } from '../helpers/app.js';
 import { admin, call, expectEnvelope, keyHeader, startTestMock } from './live-mock.js';
 
 // GET/POST /_mock/clock: the clock behind buckets and signed-URL expiry, moved
@@ -94,6 +94,16 @@ t.test('invalid clock bodies answer 400 in the envelope and leave the clock alon
     expectEnvelope(t, await admin(mock, 'POST', '/clock', body), 400);
   }
   t.equal(mock.clock.now(), T0);
+});
+
+t.test('a time before 1970 answers 400 in the envelope and leaves the clock where it was', async (t) => {
+  const { app, clock } = await buildTestApp(t);
+  for (const now of ['1960-01-01T00:00:00Z', '0000-01-01T00:00:00Z']) {
+    const res = await app.inject({ method: 'POST', url: '/_mock/clock', payload: { now } });
+    t.equal(res.statusCode, 400, now);
+    t.equal(JSON.parse(res.body).error.code, 400);
+  }
+  t.equal(clock.now(), T0);
 });
 
 t.test('advancing the clock refills a bucket: 200, 429, advance 1000 ms, 200', async (t) => {

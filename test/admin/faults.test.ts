@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { Test } from 'tap';
-import { expectContract, fileUrl, listUrl, OTHER_SESSION, SESSION } from '../helpers/app.js';
+import { buildTestApp, expectContract, fileUrl, listUrl, OTHER_SESSION, SESSION } from '../helpers/app.js';
 import { admin, call, expectEnvelope, keyHeader, startTestMock } from './live-mock.js';
 
 // POST/GET/DELETE /_mock/faults and DELETE /_mock/faults/:id, over real HTTP.
@@ -190,4 +190,16 @@ t.test('invalid rules answer 400 in the envelope and add nothing', async (t) => 
     t.match(error.message, message, what);
   }
   t.same((await admin(mock, 'GET', '/faults')).json, { data: [] });
+});
+
+t.test('a header value Node cannot send answers 400 naming the header value, and adds no rule', async (t) => {
+  const { app } = await buildTestApp(t);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/_mock/faults',
+    payload: { path: '/v1/*', status: 503, headers: { 'x-test': 'a\u0001b' } },
+  });
+  t.equal(res.statusCode, 400);
+  t.match(JSON.parse(res.body), { error: { code: 400, message: /header value/ } });
+  t.same(JSON.parse((await app.inject({ url: '/_mock/faults' })).body), { data: [] }, 'no rule was added');
 });

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { EMPTY_SESSION, expectContract, fileUrl, listUrl, OTHER_SESSION, SESSION, T0 } from '../helpers/app.js';
+import {
+  buildTestApp,
+  EMPTY_SESSION,
+  expectContract,
+  fileUrl,
+  listUrl,
+  OTHER_SESSION,
+  SESSION,
+  T0,
+} from '../helpers/app.js';
 import { admin, call, keyHeader, KEY, startTestMock } from './live-mock.js';
 
 // GET /_mock/requests and DELETE /_mock/requests: the journal of the emulated API.
@@ -39,6 +48,13 @@ t.test('every request to the emulated API is journaled, oldest first, with what 
   t.match(second, { time: new Date(T0 + 1500).toISOString(), path: listUrl('no-such-session'), session_id: 'no-such-session', status: 404 }, 'the path without its query; the time from the mock clock');
   t.match(third, { path: fileUrl(SESSION, 'dl-b'), session_id: SESSION, status: 200, response_bytes: 16 });
   t.ok(first.id < second.id && second.id < third.id, 'ids increase');
+});
+
+t.test('a HEAD request is journaled with its status and 0 response bytes', async (t) => {
+  const { app } = await buildTestApp(t);
+  await app.inject({ method: 'HEAD', url: listUrl(SESSION), headers: { 'anchor-api-key': 'ak_test_acme' } });
+  const journal = JSON.parse((await app.inject({ url: '/_mock/requests' })).body);
+  t.match(journal.data.items, [{ method: 'HEAD', status: 200, response_bytes: 0 }]);
 });
 
 t.test('/_mock calls and /_mock/health are not journaled', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { expectContract, listUrl, SESSION } from '../helpers/app.js';
+import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
+import { buildTestApp, expectContract, listUrl, SESSION } from '../helpers/app.js';
 import { admin, call, keyHeader, startTestMock } from './live-mock.js';
 
 // GET /_mock/state, DELETE /_mock/state (wipe) and POST /_mock/reset.
@@ -66,6 +67,43 @@ t.test('POST /_mock/reset after a wipe restores the start-up data', async (t) =>
   await admin(mock, 'POST', '/reset');
   t.same((await admin(mock, 'GET', '/state')).json, { data: smallWorldState });
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
+});
+
+t.test('start-up downloads without created_at list the same after a reset an hour later', async (t) => {
+  const startup: FixtureDocument = {
+    accounts: [
+      {
+        id: 'acme',
+        api_keys: ['ak_test_acme'],
+        sessions: [
+          {
+            id: 's',
+            downloads: [
+              {
+                id: 'd',
+                original_download_url: 'https://a.example/x',
+                origin_url: 'https://a.example/',
+                original_file_name: 'x.txt',
+                size: 1,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const startupFixtures = [{ name: 'startup', document: startup }];
+  const { app, clock } = await buildTestApp(t, { fixtures: [], startupFixtures });
+  app.mock.loadStartupFixtures();
+  const first = await app.inject({ url: listUrl('s'), headers: { 'anchor-api-key': 'ak_test_acme' } });
+  expectContract(t, first, 200);
+  const before = first.body;
+  clock.advance(3_600_000);
+  t.equal((await app.inject({ method: 'POST', url: '/_mock/reset' })).statusCode, 200);
+  const second = await app.inject({ url: listUrl('s'), headers: { 'anchor-api-key': 'ak_test_acme' } });
+  expectContract(t, second, 200);
+  const after = second.body;
+  t.equal(after, before, 'identical answer after reset, an hour later');
 });
 
 t.test('reset refills every bucket', async (t) => {
