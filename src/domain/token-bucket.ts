@@ -57,12 +57,6 @@ export class TokenBucket {
       retryAfterMs: allowed ? 0 : Math.max(1, ceil((missingForOne / refillPerSecond) * 1000)),
     };
   }
-
-  /** Tokens available now, without taking any (for tests and the admin API). */
-  peek(now: number): number {
-    this.#refill(now);
-    return this.#tokens;
-  }
 }
 
 /** Buckets by key hash; a key whose limit changes gets a fresh, full bucket. */

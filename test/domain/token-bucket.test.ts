@@ -1,5 +1,5 @@
 import t from 'tap';
-import { BucketRegistry, TokenBucket, type TakeResult } from '../../src/domain/token-bucket.js';
+import { BucketRegistry, TokenBucket, type RateLimit, type TakeResult } from '../../src/domain/token-bucket.js';
 import { seededRandom } from '../../src/domain/latency.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -9,6 +9,34 @@ function drain(bucket: TokenBucket, n: number, now: number): TakeResult {
   let last: TakeResult | undefined;
   for (let i = 0; i < n; i++) last = bucket.take(now);
   return last!;
+}
+
+/**
+ * A bucket that keeps the times of its takes, so that a copy in the same state
+ * can be probed with more takes without touching the bucket under test.
+ */
+class RecordedBucket {
+  readonly #bucket: TokenBucket;
+  readonly #takes: number[] = [];
+
+  constructor(
+    readonly limit: RateLimit,
+    readonly start: number,
+  ) {
+    this.#bucket = new TokenBucket(limit, start);
+  }
+
+  take(now: number): TakeResult {
+    this.#takes.push(now);
+    return this.#bucket.take(now);
+  }
+
+  /** A new bucket given the same takes: the arithmetic is deterministic, so it is in the same state. */
+  copy(): TokenBucket {
+    const copy = new TokenBucket(this.limit, this.start);
+    for (const at of this.#takes) copy.take(at);
+    return copy;
+  }
 }
 
 // A seeded PRNG (mulberry32, the mock's own), so the property test replays the same cases every run.
@@ -34,15 +62,18 @@ t.test('a denied request takes no token', async (t) => {
   const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 1 }, T0);
   bucket.take(T0);
   for (let i = 0; i < 5; i++) t.equal(bucket.take(T0 + 500).allowed, false);
-  t.equal(bucket.peek(T0 + 500), 0.5);
+  const sixth = bucket.take(T0 + 500);
+  t.same(sixth, { allowed: false, limit: 1, remaining: 0, resetSeconds: 1, retryAfterMs: 500 }, 'still half a token');
   t.equal(bucket.take(T0 + 1000).allowed, true);
 });
 
 t.test('tokens refill continuously, so a partial token counts toward the next one', async (t) => {
   const bucket = new TokenBucket({ capacity: 2, refillPerSecond: 0.5 }, T0);
   drain(bucket, 2, T0);
-  t.equal(bucket.peek(T0 + 1000), 0.5);
-  t.equal(bucket.take(T0 + 1000).retryAfterMs, 1000);
+  // Half a token came back in a second: the other half is a second away, 1.5 tokens to full.
+  const denied = bucket.take(T0 + 1000);
+  t.same(denied, { allowed: false, limit: 2, remaining: 0, resetSeconds: 3, retryAfterMs: 1000 });
+  t.same(bucket.take(T0 + 1000), denied, 'asking again at the same moment changes nothing');
   t.equal(bucket.take(T0 + 2000).allowed, true);
 });
 
@@ -110,7 +141,9 @@ t.test('retry-after is 0 whenever a request is allowed', async (t) => {
 t.test('a bucket never holds more than its capacity however long it sits idle', async (t) => {
   const bucket = new TokenBucket({ capacity: 5, refillPerSecond: 1 }, T0);
   bucket.take(T0);
-  t.equal(bucket.peek(T0 + 1e12), 5);
+  t.equal(drain(bucket, 5, T0 + 1e12).allowed, true, 'five requests in a row are allowed');
+  const sixth = bucket.take(T0 + 1e12);
+  t.same(sixth, { allowed: false, limit: 5, remaining: 0, resetSeconds: 5, retryAfterMs: 1000 }, 'not a fraction more');
   const r = bucket.take(T0 + 2e12);
   t.equal(r.remaining, 4);
   t.equal(r.resetSeconds, 1);
@@ -121,11 +154,13 @@ t.test('a bucket never holds more than its capacity however long it sits idle', 
 t.test('a clock moved backwards does not drain the bucket', async (t) => {
   const bucket = new TokenBucket({ capacity: 3, refillPerSecond: 1 }, T0);
   bucket.take(T0);
-  t.equal(bucket.peek(T0 - 60_000), 2, 'an hour-earlier reading leaves the tokens as they were');
-  const r = bucket.take(T0 - 60_000);
+  const back = T0 - 60_000;
+  const r = bucket.take(back);
   t.equal(r.allowed, true);
   t.equal(r.remaining, 1);
   t.ok(Number.isFinite(r.resetSeconds) && r.resetSeconds >= 0, 'resetSeconds stays a sane number');
+  bucket.take(back);
+  t.equal(bucket.take(back).retryAfterMs, 1000, 'a reading a minute earlier left exactly the two tokens: now one is missing');
 });
 
 t.test('after the clock moves backwards the bucket refills from the new reading, as retry-after promised', async (t) => {
@@ -198,7 +233,11 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
     const capacity = 1 + Math.floor(random() * 20);
     const refillPerSecond =
       random() < 0.5 ? refills[Math.floor(random() * refills.length)]! : Math.round(random() * 50_000) / 1000 + 0.001;
-    const bucket = new TokenBucket({ capacity, refillPerSecond }, T0);
+    const bucket = new RecordedBucket({ capacity, refillPerSecond }, T0);
+    // The wait an emptied bucket asks for: one whole token's time.
+    const emptied = new TokenBucket({ capacity: 1, refillPerSecond }, T0);
+    emptied.take(T0);
+    const wholeTokenMs = emptied.take(T0).retryAfterMs;
     let now = T0;
     const label = `run ${run}: capacity ${capacity}, refill ${refillPerSecond}/s`;
     for (let step = 0; step < 100; step++) {
@@ -206,12 +245,21 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
       const roll = random();
       now += roll < 0.4 ? 0 : roll < 0.8 ? Math.floor(random() * 500) : Math.floor(random() * 20_000);
       const r = bucket.take(now);
-      const left = bucket.peek(now);
       const problems: string[] = [];
-      if (!(left >= 0 && left <= capacity)) problems.push(`tokens ${left} outside [0, ${capacity}]`);
+      // The tokens left, as a copy shows them: the requests it allows now, then the wait for the next one.
+      const probe = bucket.copy();
+      let allowedNow = 0;
+      let next = probe.take(now);
+      while (next.allowed && allowedNow <= capacity) {
+        allowedNow++;
+        next = probe.take(now);
+      }
+      if (allowedNow > capacity) problems.push(`${allowedNow} requests allowed at once`);
+      if (next.retryAfterMs > wholeTokenMs) problems.push(`fewer than 0 tokens: a wait of ${next.retryAfterMs} ms`);
+      if (allowedNow === capacity && next.retryAfterMs !== wholeTokenMs) problems.push(`more than ${capacity} tokens`);
       if (r.limit !== capacity) problems.push(`limit ${r.limit}`);
       if (!Number.isInteger(r.remaining) || r.remaining < 0 || r.remaining > capacity) problems.push(`remaining ${r.remaining}`);
-      if (r.remaining > left + 1e-9 || r.remaining <= left - 1) problems.push(`remaining ${r.remaining} vs ${left} tokens`);
+      if (r.remaining !== allowedNow) problems.push(`remaining ${r.remaining} while ${allowedNow} requests are allowed now`);
       if (!Number.isInteger(r.resetSeconds) || r.resetSeconds < 0) problems.push(`resetSeconds ${r.resetSeconds}`);
       if (!Number.isInteger(r.retryAfterMs)) problems.push(`retryAfterMs ${r.retryAfterMs} not an integer`);
       if (r.allowed && r.retryAfterMs !== 0) problems.push(`allowed with retryAfterMs ${r.retryAfterMs}`);
@@ -219,7 +267,7 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
       if (!r.allowed && r.remaining !== 0) problems.push(`denied with remaining ${r.remaining}`);
       if (!r.allowed) {
         denials++;
-        if (r.retryAfterMs > 1 && bucket.peek(now + r.retryAfterMs - 1) >= 1) {
+        if (r.retryAfterMs > 1 && bucket.copy().take(now + r.retryAfterMs - 1).allowed) {
           problems.push(`a token was already there at ${r.retryAfterMs - 1} ms`);
         }
         now += r.retryAfterMs;
@@ -227,8 +275,10 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
       } else if (random() < 0.1) {
         // Sometimes wait out resetSeconds: the bucket must then be full.
         now += r.resetSeconds * 1000;
-        const full = bucket.peek(now);
-        if (full < capacity - 1e-9) problems.push(`not full (${full}) after resetSeconds ${r.resetSeconds}`);
+        const full = bucket.copy();
+        let allowed = 0;
+        while (allowed < capacity && full.take(now).allowed) allowed++;
+        if (allowed < capacity) problems.push(`not full (${allowed} allowed) after resetSeconds ${r.resetSeconds}`);
       }
       if (problems.length > 0) {
         t.fail(`${label}, step ${step} at +${now - T0} ms`, { problems, result: r });
