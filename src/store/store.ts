@@ -136,7 +136,6 @@ export class Store {
       ),
       downloadById: db.prepare<[string], DownloadWithContent>('SELECT * FROM downloads WHERE id = ?'),
       downloadOwner: db.prepare<[string], { session_id: string }>('SELECT session_id FROM downloads WHERE id = ?'),
-      accountExists: db.prepare<[string], { id: string }>('SELECT id FROM accounts WHERE id = ?'),
       insertAccount: db.prepare<[string]>('INSERT INTO accounts (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
       upsertKey: db.prepare<[string, string, string, number | null, number | null]>(
         `INSERT INTO api_keys (key_hash, fingerprint, account_id, rate_capacity, rate_refill_per_second)
@@ -203,10 +202,6 @@ export class Store {
 
   downloadSessionId(id: string): string | undefined {
     return this.#stmts.downloadOwner.get(id)?.session_id;
-  }
-
-  accountExists(id: string): boolean {
-    return this.#stmts.accountExists.get(id) !== undefined;
   }
 
   counts(): AccountCounts[] {
