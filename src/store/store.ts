@@ -77,12 +77,10 @@ export interface StoreOptions {
  */
 export class Store {
   readonly db: Database.Database;
-  readonly path: string;
   #generation = 0;
   readonly #stmts;
 
   constructor(options: StoreOptions) {
-    this.path = options.path;
     const migrations = options.migrations ?? defaultMigrations;
     this.db = new Database(options.path);
     try {
