@@ -1,7 +1,7 @@
 import t from 'tap';
 import { hashKey } from '../../src/domain/api-keys.js';
 import { contentEtag } from '../../src/domain/generated-content.js';
-import { deterministicUuid, loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
+import { loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
 import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
 import { dl, HOUR, load, oneSession, openStore, SECRET, snapshot, T0 } from './documents-and-store.js';
 
@@ -101,10 +101,12 @@ t.test('generated download times keep the listed order', async (t) => {
   );
 });
 
-t.test('generated ids are fixed: the same name gives the same id in every release', async (t) => {
+t.test('generated ids are fixed: the same place in a fixture gives the same id in every release', async (t) => {
   // Stored in users' database files and fixtures; a change here would orphan them.
-  t.equal(deterministicUuid('download:s1:0'), '0e214e20-d1bb-5630-aa22-114468540a03');
-  t.equal(deterministicUuid('session:acme:0'), '632a4d0d-c8d6-5f1d-aca8-de288fa5be42');
+  const store = openStore(t);
+  load(store, { accounts: [{ id: 'acme', sessions: [{}, { id: 's1', downloads: [dl()] }] }] });
+  t.equal(store.listDownloads('s1')[0]!.id, '0e214e20-d1bb-5630-aa22-114468540a03', 'the first download of session s1');
+  t.equal(store.findSession('632a4d0d-c8d6-5f1d-aca8-de288fa5be42')?.account_id, 'acme', 'the first session of acme');
 });
 
 t.test('an account listed twice in one load gets distinct generated ids, and totals count distinct rows', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { fingerprintKey, hashKey } from '../../src/domain/api-keys.js';
-import { deterministicUuid, loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
+import { loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
 import {
   dl,
   downloadPath,
@@ -127,12 +127,16 @@ t.test('a download id given to two sessions in one load names where it was given
 
   // A generated id, taken by a later entry of another session: found again
   // from the session and its position, the account's second listing counting on.
-  const taken = deterministicUuid('download:s1:3');
+  const firstListing = { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl()] }] };
+  const fourth = dl({ original_file_name: 'fourth.pdf' });
+  const alone = openStore(t);
+  load(alone, { accounts: [firstListing, { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), fourth] }] }] });
+  const taken = alone.listDownloads('s1').find((d) => d.original_file_name === 'fourth.pdf')!.id;
   const generated = problemsOf(t, () =>
     load(store, {
       accounts: [
-        { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl()] }] },
-        { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl()] }, { id: 's2', downloads: [dl({ id: taken })] }] },
+        firstListing,
+        { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), fourth] }, { id: 's2', downloads: [dl({ id: taken })] }] },
       ],
     }),
   );
