@@ -160,7 +160,7 @@ t.test('a clock moved backwards does not drain the bucket', async (t) => {
   t.equal(r.remaining, 1);
   t.ok(Number.isFinite(r.resetSeconds) && r.resetSeconds >= 0, 'resetSeconds stays a sane number');
   bucket.take(back);
-  t.equal(bucket.take(back).retryAfterMs, 1000, 'a reading a minute earlier left exactly the two tokens: now one is missing');
+  t.equal(bucket.take(back).retryAfterMs, 1000, 'a reading a minute earlier left exactly two tokens: now one is missing');
 });
 
 t.test('after the clock moves backwards the bucket refills from the new reading, as retry-after promised', async (t) => {
@@ -259,7 +259,7 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
       if (allowedNow === capacity && next.retryAfterMs !== wholeTokenMs) problems.push(`more than ${capacity} tokens`);
       if (r.limit !== capacity) problems.push(`limit ${r.limit}`);
       if (!Number.isInteger(r.remaining) || r.remaining < 0 || r.remaining > capacity) problems.push(`remaining ${r.remaining}`);
-      if (r.remaining !== allowedNow) problems.push(`remaining ${r.remaining} while ${allowedNow} requests are allowed now`);
+      if (r.remaining !== allowedNow) problems.push(`remaining ${r.remaining}, but ${allowedNow} allowed now`);
       if (!Number.isInteger(r.resetSeconds) || r.resetSeconds < 0) problems.push(`resetSeconds ${r.resetSeconds}`);
       if (!Number.isInteger(r.retryAfterMs)) problems.push(`retryAfterMs ${r.retryAfterMs} not an integer`);
       if (r.allowed && r.retryAfterMs !== 0) problems.push(`allowed with retryAfterMs ${r.retryAfterMs}`);

@@ -28,7 +28,9 @@ const goodWorld: FixtureDocument = {
     {
       id: 'acme',
       api_keys: ['ak_acme_main'],
-      sessions: [{ id: 's1', downloads: [dl({ id: 'd1' }), dl({ id: 'd2', content: { text: 'two' }, size: undefined })] }],
+      sessions: [
+        { id: 's1', downloads: [dl({ id: 'd1' }), dl({ id: 'd2', content: { text: 'two' }, size: undefined })] },
+      ],
     },
   ],
 };
@@ -40,9 +42,23 @@ t.test('one bad download among many good ones changes nothing', async (t) => {
   const downloads: unknown[] = Array.from({ length: 20 }, (_, i) => dl({ id: `many-${i}` }));
   downloads[13] = dl({ id: 'many-13', size: undefined });
   const problems = problemsOf(t, () =>
-    load(store, { accounts: [{ id: 'acme', api_keys: ['ak_acme_second'], sessions: [{ id: 's1', downloads: [dl({ id: 'd1', duration: 5 })] }, { id: 's2', downloads }] }, { id: 'globex' }] }),
+    load(store, {
+      accounts: [
+        {
+          id: 'acme',
+          api_keys: ['ak_acme_second'],
+          sessions: [
+            { id: 's1', downloads: [dl({ id: 'd1', duration: 5 })] },
+            { id: 's2', downloads },
+          ],
+        },
+        { id: 'globex' },
+      ],
+    }),
   );
-  t.same(problems, [{ source: 'x.yaml', path: 'accounts[0].sessions[1].downloads[13]', message: 'needs content or size' }]);
+  t.same(problems, [
+    { source: 'x.yaml', path: 'accounts[0].sessions[1].downloads[13]', message: 'needs content or size' },
+  ]);
   t.same(snapshot(store), before, 'no row added, changed or removed');
 });
 
@@ -51,11 +67,24 @@ t.test('a bad last source rolls back the valid sources before it', async (t) => 
   load(store, goodWorld);
   const before = snapshot(store);
   const valid: FixtureSource[] = [
-    { name: 'one.yaml', document: { accounts: [{ id: 'globex', api_keys: ['ak_globex_1'], sessions: [{ id: 'g1', downloads: [dl({ id: 'g-d1' })] }] }] } },
+    {
+      name: 'one.yaml',
+      document: {
+        accounts: [
+          { id: 'globex', api_keys: ['ak_globex_1'], sessions: [{ id: 'g1', downloads: [dl({ id: 'g-d1' })] }] },
+        ],
+      },
+    },
     { name: 'two.yaml', document: oneSession([dl({ id: 'd1', duration: 42 })], { session: 's1' }) },
   ];
-  const semantic: FixtureSource = { name: 'three.yaml', document: oneSession([dl({ id: 'x', content: { text: 'abc' }, size: 2 })], { session: 's3' }) };
-  const schema: FixtureSource = { name: 'three.yaml', document: oneSession([dl({ origin_url: 'nope' })], { session: 's3' }) };
+  const semantic: FixtureSource = {
+    name: 'three.yaml',
+    document: oneSession([dl({ id: 'x', content: { text: 'abc' }, size: 2 })], { session: 's3' }),
+  };
+  const schema: FixtureSource = {
+    name: 'three.yaml',
+    document: oneSession([dl({ origin_url: 'nope' })], { session: 's3' }),
+  };
   for (const bad of [semantic, schema]) {
     const problems = problemsOf(t, () => loadFixtures(store, [...valid, bad], { now: T0 + HOUR }));
     t.equal(problems.length, 1);
@@ -69,18 +98,39 @@ t.test('every problem in every source is reported at once, each with source, pat
   load(store, { accounts: [{ id: 'acme', api_keys: [SECRET] }] });
   const before = snapshot(store);
   const badUrlDoc = {
-    accounts: [{ id: 'acme', sessions: [{ downloads: [dl()] }, { downloads: [dl(), dl(), dl(), dl({ original_download_url: 'mailto:x@example.com' })] }] }],
+    accounts: [
+      {
+        id: 'acme',
+        sessions: [
+          { downloads: [dl()] },
+          { downloads: [dl(), dl(), dl(), dl({ original_download_url: 'mailto:x@example.com' })] },
+        ],
+      },
+    ],
   };
   const sources: FixtureSource[] = [
     { name: 'a.yaml', document: badUrlDoc },
     { name: 'b.yaml', document: goodWorld },
-    { name: 'c.json', document: { accounts: [{ id: 'globex', api_keys: [SECRET], sessions: [{ downloads: [dl({ size: undefined })] }] }] } },
+    {
+      name: 'c.json',
+      document: {
+        accounts: [{ id: 'globex', api_keys: [SECRET], sessions: [{ downloads: [dl({ size: undefined })] }] }],
+      },
+    },
     { name: 'd.yml', document: { accounts: [{ id: 'initech', sesions: [] }] } },
   ];
   const err = errorOf(t, () => loadFixtures(store, sources, { now: T0 }));
   const expected: FixtureProblem[] = [
-    { source: 'a.yaml', path: 'accounts[0].sessions[1].downloads[3].original_download_url', message: 'must be an http(s) URL' },
-    { source: 'c.json', path: 'accounts[0].api_keys[0]', message: `key ${fingerprintKey(SECRET)} already belongs to account "acme"` },
+    {
+      source: 'a.yaml',
+      path: 'accounts[0].sessions[1].downloads[3].original_download_url',
+      message: 'must be an http(s) URL',
+    },
+    {
+      source: 'c.json',
+      path: 'accounts[0].api_keys[0]',
+      message: `key ${fingerprintKey(SECRET)} already belongs to account "acme"`,
+    },
     { source: 'c.json', path: 'accounts[0].sessions[0].downloads[0]', message: 'needs content or size' },
     { source: 'd.yml', path: 'accounts[0].sesions', message: 'unknown field sesions; allowed: id, api_keys, sessions' },
   ];
@@ -98,7 +148,15 @@ t.test('the summary counts what each source loaded', async (t) => {
     store,
     [
       { name: 'a.yaml', document: goodWorld },
-      { name: 'b.yaml', document: { accounts: [{ id: 'acme', sessions: [{ id: 's9' }] }, { id: 'globex', api_keys: ['ak_globex_1'] }] } },
+      {
+        name: 'b.yaml',
+        document: {
+          accounts: [
+            { id: 'acme', sessions: [{ id: 's9' }] },
+            { id: 'globex', api_keys: ['ak_globex_1'] },
+          ],
+        },
+      },
     ],
     { now: T0 },
   );

@@ -18,17 +18,36 @@ t.test('the bundled default fixtures load without problems', async (t) => {
 
   const counts = store.counts();
   t.ok(counts.length >= 2, 'at least two accounts');
-  t.ok(['acme', 'globex'].every((id) => counts.some((account) => account.id === id)), 'acme and globex among them');
+  t.ok(
+    ['acme', 'globex'].every((id) => counts.some((account) => account.id === id)),
+    'acme and globex among them',
+  );
   t.equal(store.findKey(hashKey('ak_acme_main'))?.account_id, 'acme');
   t.equal(store.findKey(hashKey('ak_globex_main'))?.account_id, 'globex');
-  t.match(store.findKey(hashKey('ak_acme_throttled')), { account_id: 'acme', rate_capacity: 2, rate_refill_per_second: 0.5 });
+  t.match(store.findKey(hashKey('ak_acme_throttled')), {
+    account_id: 'acme',
+    rate_capacity: 2,
+    rate_refill_per_second: 0.5,
+  });
 
-  const sessions = store.db.prepare<[], { id: string }>('SELECT id FROM sessions').all().map((s) => store.listDownloads(s.id));
+  const sessions = store.db
+    .prepare<[], { id: string }>('SELECT id FROM sessions')
+    .all()
+    .map((s) => store.listDownloads(s.id));
   const big = sessions.find((list) => list.length >= 10);
   t.ok(big, 'a session with about ten downloads');
-  t.ok(big!.some((d) => d.size === 0), 'one of them is empty');
-  t.ok(big!.some((d) => /[^\x20-\x7e]/.test(d.original_file_name)), 'one has a non-ASCII name');
-  t.ok(sessions.some((list) => list.length === 0), 'a session with no downloads');
+  t.ok(
+    big!.some((d) => d.size === 0),
+    'one of them is empty',
+  );
+  t.ok(
+    big!.some((d) => /[^\x20-\x7e]/.test(d.original_file_name)),
+    'one has a non-ASCII name',
+  );
+  t.ok(
+    sessions.some((list) => list.length === 0),
+    'a session with no downloads',
+  );
 
   for (const list of sessions) {
     for (const d of list) {

@@ -12,16 +12,18 @@ import { dl, downloadPath, load, oneSession, openStore, problemsOf, T0 } from '.
 
 t.test('a download without content or size is refused', async (t) => {
   const store = openStore(t);
-  t.same(problemsOf(t, () => load(store, oneSession([dl(), dl({ size: undefined })]))), [
-    { source: 'x.yaml', path: downloadPath(1), message: 'needs content or size' },
-  ]);
+  t.same(
+    problemsOf(t, () => load(store, oneSession([dl(), dl({ size: undefined })]))),
+    [{ source: 'x.yaml', path: downloadPath(1), message: 'needs content or size' }],
+  );
 });
 
 t.test('content and size given together must agree', async (t) => {
   const store = openStore(t);
-  t.match(problemsOf(t, () => load(store, oneSession([dl({ content: { text: 'hello' }, size: 4 })]))), [
-    { source: 'x.yaml', path: `${downloadPath(0)}.size`, message: /4.*5/ },
-  ]);
+  t.match(
+    problemsOf(t, () => load(store, oneSession([dl({ content: { text: 'hello' }, size: 4 })]))),
+    [{ source: 'x.yaml', path: `${downloadPath(0)}.size`, message: /4.*5/ }],
+  );
   load(store, oneSession([dl({ id: 'd1', content: { text: 'hello' }, size: 5 })]));
   t.equal(store.findDownload('d1')!.size, 5);
 });
@@ -48,7 +50,14 @@ t.test('content must be exactly one of text, base64 or file, and base64 must be 
   const store = openStore(t);
   t.match(
     problemsOf(t, () =>
-      load(store, oneSession([dl({ content: { text: 'a', base64: 'YQ==' } }), dl({ content: {} }), dl({ content: { base64: 'not base64!' } })])),
+      load(
+        store,
+        oneSession([
+          dl({ content: { text: 'a', base64: 'YQ==' } }),
+          dl({ content: {} }),
+          dl({ content: { base64: 'not base64!' } }),
+        ]),
+      ),
     ),
     [
       { path: `${downloadPath(0)}.content`, message: /one of/ },
@@ -76,7 +85,11 @@ t.test('a download given by size alone stores no bytes: they are generated from 
 t.test('content.file is read relative to the fixture file', async (t) => {
   const dir = t.testdir({
     fixtures: {
-      'world.yaml': YAML.stringify(oneSession([dl({ id: 'pdf', original_file_name: 'invoice.pdf', content: { file: 'files/invoice.pdf' }, size: undefined })])),
+      'world.yaml': YAML.stringify(
+        oneSession([
+          dl({ id: 'pdf', original_file_name: 'invoice.pdf', content: { file: 'files/invoice.pdf' }, size: undefined }),
+        ]),
+      ),
       files: { 'invoice.pdf': '%PDF-1.4 pretend invoice' },
     },
   });
@@ -116,7 +129,9 @@ t.test('content.file may not leave the fixture folder', async (t) => {
     dl({ content: { file: 'files/ok.txt' }, size: undefined }),
   ]);
   const store = openStore(t);
-  const problems = problemsOf(t, () => loadFixtures(store, [{ name: 'world.yaml', document: doc, baseDir: fixtures }], { now: T0 }));
+  const problems = problemsOf(t, () =>
+    loadFixtures(store, [{ name: 'world.yaml', document: doc, baseDir: fixtures }], { now: T0 }),
+  );
   t.match(problems, [
     { source: 'world.yaml', path: `${downloadPath(0)}.content.file`, message: /relative/ },
     { source: 'world.yaml', path: `${downloadPath(1)}.content.file`, message: /outside/ },
@@ -131,9 +146,12 @@ t.test('content.file may not leave the fixture folder', async (t) => {
 
 t.test('content.file is refused in a document that did not come from a file', async (t) => {
   const store = openStore(t);
-  t.match(problemsOf(t, () => load(store, oneSession([dl({ content: { file: 'files/a.pdf' }, size: undefined })]), T0, 'request body')), [
-    { source: 'request body', path: `${downloadPath(0)}.content.file`, message: /only allowed in fixture files/ },
-  ]);
+  t.match(
+    problemsOf(t, () =>
+      load(store, oneSession([dl({ content: { file: 'files/a.pdf' }, size: undefined })]), T0, 'request body'),
+    ),
+    [{ source: 'request body', path: `${downloadPath(0)}.content.file`, message: /only allowed in fixture files/ }],
+  );
 });
 
 // ---------------------------------------------------------------- defaults
@@ -148,34 +166,63 @@ t.test('content_type comes from the file name, else application/octet-stream, an
     ['README', 'application/octet-stream'],
     ['data.unknownext', 'application/octet-stream'],
   ];
-  load(store, oneSession([...files.map(([name], i) => dl({ id: `d${i}`, original_file_name: name })), dl({ id: 'given', original_file_name: 'report.pdf', content_type: 'application/x-custom' })]));
+  load(
+    store,
+    oneSession([
+      ...files.map(([name], i) => dl({ id: `d${i}`, original_file_name: name })),
+      dl({ id: 'given', original_file_name: 'report.pdf', content_type: 'application/x-custom' }),
+    ]),
+  );
   files.forEach(([name, type], i) => t.equal(store.findDownload(`d${i}`)!.content_type, type, name));
   t.equal(store.findDownload('given')!.content_type, 'application/x-custom');
 });
 
-t.test('a file name without an extension is application/octet-stream even if the name is an extension word', async (t) => {
-  const store = openStore(t);
-  load(store, oneSession([dl({ id: 'a', original_file_name: 'pdf' }), dl({ id: 'b', original_file_name: 'json' })]));
-  t.equal(store.findDownload('a')!.content_type, 'application/octet-stream', '"pdf" has no extension');
-  t.equal(store.findDownload('b')!.content_type, 'application/octet-stream', '"json" has no extension');
-});
+t.test(
+  'a file name without an extension is application/octet-stream even if the name is an extension word',
+  async (t) => {
+    const store = openStore(t);
+    load(store, oneSession([dl({ id: 'a', original_file_name: 'pdf' }), dl({ id: 'b', original_file_name: 'json' })]));
+    t.equal(store.findDownload('a')!.content_type, 'application/octet-stream', '"pdf" has no extension');
+    t.equal(store.findDownload('b')!.content_type, 'application/octet-stream', '"json" has no extension');
+  },
+);
 
 t.test('content_type must look like a media type', async (t) => {
   const store = openStore(t);
-  t.match(problemsOf(t, () => load(store, oneSession([dl({ content_type: 'pdf' })]))), [{ path: `${downloadPath(0)}.content_type`, message: /media type/ }]);
+  t.match(
+    problemsOf(t, () => load(store, oneSession([dl({ content_type: 'pdf' })]))),
+    [{ path: `${downloadPath(0)}.content_type`, message: /media type/ }],
+  );
 });
 
 t.test('duration defaults to 0 and suggested_file_name to original_file_name', async (t) => {
   const store = openStore(t);
-  load(store, oneSession([dl({ id: 'd', original_file_name: 'document.doc' }), dl({ id: 'e', suggested_file_name: 'report (2).pdf', duration: 2025 })]));
-  t.match(store.findDownload('d'), { duration: 0, suggested_file_name: 'document.doc', original_file_name: 'document.doc' });
-  t.match(store.findDownload('e'), { duration: 2025, suggested_file_name: 'report (2).pdf', original_file_name: 'report.pdf' });
+  load(
+    store,
+    oneSession([
+      dl({ id: 'd', original_file_name: 'document.doc' }),
+      dl({ id: 'e', suggested_file_name: 'report (2).pdf', duration: 2025 }),
+    ]),
+  );
+  t.match(store.findDownload('d'), {
+    duration: 0,
+    suggested_file_name: 'document.doc',
+    original_file_name: 'document.doc',
+  });
+  t.match(store.findDownload('e'), {
+    duration: 2025,
+    suggested_file_name: 'report (2).pdf',
+    original_file_name: 'report.pdf',
+  });
 });
 
 t.test('duration and size must be whole numbers >= 0', async (t) => {
   const store = openStore(t);
-  t.match(problemsOf(t, () => load(store, oneSession([dl({ duration: -1 }), dl({ size: -1 })]))), [
-    { path: `${downloadPath(0)}.duration`, message: />= 0/ },
-    { path: `${downloadPath(1)}.size`, message: />= 0/ },
-  ]);
+  t.match(
+    problemsOf(t, () => load(store, oneSession([dl({ duration: -1 }), dl({ size: -1 })]))),
+    [
+      { path: `${downloadPath(0)}.duration`, message: />= 0/ },
+      { path: `${downloadPath(1)}.size`, message: />= 0/ },
+    ],
+  );
 });

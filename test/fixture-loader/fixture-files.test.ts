@@ -85,7 +85,10 @@ t.test('a file that does not parse is reported by name', async (t) => {
 
 t.test('a YAML mapping with the same key twice does not parse', async (t) => {
   const dir = t.testdir({ 'dup.yaml': 'accounts:\n  - id: acme\n    id: globex\n' });
-  t.match(problemsOf(t, () => readFixtureFiles([join(dir, 'dup.yaml')])), [{ message: /^invalid YAML/ }]);
+  t.match(
+    problemsOf(t, () => readFixtureFiles([join(dir, 'dup.yaml')])),
+    [{ message: /^invalid YAML/ }],
+  );
 });
 
 t.test('every unreadable or unparsable file is reported together in one error', async (t) => {

@@ -45,20 +45,41 @@ t.test('reloading a document without ids updates in place instead of duplicating
     before.downloads.map((d) => (d as { id: string }).id),
     'the same ids',
   );
-  t.ok(after.downloads.some((d) => (d as { suggested_file_name: string }).suggested_file_name === 'b (1).txt'), 'the change applied');
+  t.ok(
+    after.downloads.some((d) => (d as { suggested_file_name: string }).suggested_file_name === 'b (1).txt'),
+    'the change applied',
+  );
 });
 
 t.test('a generated id depends on the account, the session and the position', async (t) => {
   const store = openStore(t);
-  load(store, { accounts: [{ id: 'acme', sessions: [{}, {}] }, { id: 'globex', sessions: [{}] }] });
+  load(store, {
+    accounts: [
+      { id: 'acme', sessions: [{}, {}] },
+      { id: 'globex', sessions: [{}] },
+    ],
+  });
   const idsOf = (account: string) =>
-    store.db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE account_id = ?').all(account).map((r) => r.id);
+    store.db
+      .prepare<[string], { id: string }>('SELECT id FROM sessions WHERE account_id = ?')
+      .all(account)
+      .map((r) => r.id);
   const ids = [...idsOf('acme'), ...idsOf('globex')];
   t.equal(ids.length, 3);
   t.equal(new Set(ids).size, 3, 'two positions in acme and the first in globex all differ');
   // A download at the same position in a different session gets a different id.
   const other = openStore(t);
-  load(other, { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl()] }, { id: 's2', downloads: [dl()] }] }] });
+  load(other, {
+    accounts: [
+      {
+        id: 'acme',
+        sessions: [
+          { id: 's1', downloads: [dl()] },
+          { id: 's2', downloads: [dl()] },
+        ],
+      },
+    ],
+  });
   const [d1, d2] = [other.listDownloads('s1')[0]!.id, other.listDownloads('s2')[0]!.id];
   t.not(d1, d2);
 });
@@ -69,7 +90,11 @@ t.test('generated created_at is the load time and is kept when reloaded later', 
   t.equal(store.findSession('s1')!.created_at, T0);
   t.equal(store.findDownload('d1')!.created_at, T0);
 
-  load(store, { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl({ id: 'd1', duration: 7 })] }] }] }, T0 + HOUR);
+  load(
+    store,
+    { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl({ id: 'd1', duration: 7 })] }] }] },
+    T0 + HOUR,
+  );
   t.equal(store.findSession('s1')!.created_at, T0, 'the session keeps its first time');
   t.equal(store.findDownload('d1')!.created_at, T0, 'the download keeps its first time');
   t.equal(store.findDownload('d1')!.duration, 7, 'while its other fields update');
@@ -78,7 +103,16 @@ t.test('generated created_at is the load time and is kept when reloaded later', 
 t.test('a given created_at is stored as given and can be changed by a reload', async (t) => {
   const store = openStore(t);
   const at = '2025-01-18T03:34:56.043Z';
-  load(store, { accounts: [{ id: 'acme', sessions: [{ id: 's1', created_at: '2025-01-18T03:30:00.000+01:00', downloads: [dl({ id: 'd1', created_at: at })] }] }] });
+  load(store, {
+    accounts: [
+      {
+        id: 'acme',
+        sessions: [
+          { id: 's1', created_at: '2025-01-18T03:30:00.000+01:00', downloads: [dl({ id: 'd1', created_at: at })] },
+        ],
+      },
+    ],
+  });
   t.equal(store.findSession('s1')!.created_at, Date.parse('2025-01-18T02:30:00.000Z'), 'offsets are honoured');
   t.equal(store.findDownload('d1')!.created_at, Date.parse(at));
   load(store, oneSession([dl({ id: 'd1', created_at: '2025-02-01T00:00:00.000Z' })], { session: 's1' }));
@@ -130,12 +164,20 @@ t.test('loading merges: a second document adds to the first', async (t) => {
 
 t.test('loading never deletes: what a later document leaves out stays', async (t) => {
   const store = openStore(t);
-  load(store, { accounts: [{ id: 'acme', api_keys: ['ak_acme_main'], sessions: [{ id: 's1', downloads: [dl({ id: 'd1' }), dl({ id: 'd2' })] }] }] });
+  load(store, {
+    accounts: [
+      {
+        id: 'acme',
+        api_keys: ['ak_acme_main'],
+        sessions: [{ id: 's1', downloads: [dl({ id: 'd1' }), dl({ id: 'd2' })] }],
+      },
+    ],
+  });
   load(store, { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl({ id: 'd1' })] }] }] });
   t.same(store.counts(), [{ id: 'acme', api_keys: 1, sessions: 1, downloads: 2 }]);
 });
 
-t.test("reloading a download by id updates every field", async (t) => {
+t.test('reloading a download by id updates every field', async (t) => {
   const store = openStore(t);
   load(store, oneSession([dl({ id: 'd1', content: { text: 'old' }, size: undefined })]));
   load(
@@ -167,24 +209,34 @@ t.test("reloading a download by id updates every field", async (t) => {
   t.equal(row.etag, contentEtag('d1', 8, Buffer.from('a,b\n1,2\n')), 'the entity tag follows the new bytes');
 });
 
-t.test("reloading a key with another rate limit updates the limit", async (t) => {
+t.test('reloading a key with another rate limit updates the limit', async (t) => {
   const store = openStore(t);
-  load(store, { accounts: [{ id: 'acme', api_keys: [{ key: 'ak_acme_main', rate_limit: { capacity: 2, refill_per_second: 1 } }] }] });
+  load(store, {
+    accounts: [{ id: 'acme', api_keys: [{ key: 'ak_acme_main', rate_limit: { capacity: 2, refill_per_second: 1 } }] }],
+  });
   load(store, { accounts: [{ id: 'acme', api_keys: ['ak_acme_main'] }] });
   t.match(store.findKey(hashKey('ak_acme_main')), { rate_capacity: null, rate_refill_per_second: null });
 });
 
-t.test('an account repeated, in one document or across files, still merges its keys, sessions and downloads', async (t) => {
-  const store = openStore(t);
-  const acme = { id: 'acme', api_keys: [SECRET], sessions: [{ id: 's1', downloads: [dl({ id: 'd1' })] }] };
-  const summary = loadFixtures(
-    store,
-    [
-      { name: 'a.yaml', document: { accounts: [acme, { ...acme, sessions: [{ id: 's1', downloads: [dl({ id: 'd1', duration: 7 })] }] }] } },
-      { name: 'b.yaml', document: { accounts: [acme] } },
-    ],
-    { now: T0 },
-  );
-  t.same(summary.totals, { accounts: 1, api_keys: 1, sessions: 1, downloads: 1 });
-  t.same(store.counts(), [{ id: 'acme', api_keys: 1, sessions: 1, downloads: 1 }]);
-});
+t.test(
+  'an account repeated, in one document or across files, still merges its keys, sessions and downloads',
+  async (t) => {
+    const store = openStore(t);
+    const acme = { id: 'acme', api_keys: [SECRET], sessions: [{ id: 's1', downloads: [dl({ id: 'd1' })] }] };
+    const summary = loadFixtures(
+      store,
+      [
+        {
+          name: 'a.yaml',
+          document: {
+            accounts: [acme, { ...acme, sessions: [{ id: 's1', downloads: [dl({ id: 'd1', duration: 7 })] }] }],
+          },
+        },
+        { name: 'b.yaml', document: { accounts: [acme] } },
+      ],
+      { now: T0 },
+    );
+    t.same(summary.totals, { accounts: 1, api_keys: 1, sessions: 1, downloads: 1 });
+    t.same(store.counts(), [{ id: 'acme', api_keys: 1, sessions: 1, downloads: 1 }]);
+  },
+);

@@ -19,7 +19,7 @@ import {
 // naming both places, and a key only by its fingerprint. So is an id or key
 // listed twice in one list.
 
-t.test("a key that belongs to another account is refused, naming it by fingerprint only", async (t) => {
+t.test('a key that belongs to another account is refused, naming it by fingerprint only', async (t) => {
   const store = openStore(t);
   load(store, { accounts: [{ id: 'acme', api_keys: [SECRET] }] });
   const before = snapshot(store);
@@ -35,7 +35,14 @@ t.test("a key that belongs to another account is refused, naming it by fingerpri
 
 t.test('a key given to two accounts in one load is refused without revealing it', async (t) => {
   const store = openStore(t);
-  const sameDoc = problemsOf(t, () => load(store, { accounts: [{ id: 'acme', api_keys: [SECRET] }, { id: 'globex', api_keys: [SECRET] }] }));
+  const sameDoc = problemsOf(t, () =>
+    load(store, {
+      accounts: [
+        { id: 'acme', api_keys: [SECRET] },
+        { id: 'globex', api_keys: [SECRET] },
+      ],
+    }),
+  );
   t.match(sameDoc, [{ source: 'x.yaml', path: 'accounts[1].api_keys[0]', message: /acme/ }]);
   t.notMatch(JSON.stringify(sameDoc), SECRET);
 
@@ -56,22 +63,39 @@ t.test('a key given to two accounts in one load is refused without revealing it'
 
 t.test('the same key listed twice for one account is fine', async (t) => {
   const store = openStore(t);
-  load(store, { accounts: [{ id: 'acme', api_keys: [SECRET] }, { id: 'acme', api_keys: [SECRET] }] });
+  load(store, {
+    accounts: [
+      { id: 'acme', api_keys: [SECRET] },
+      { id: 'acme', api_keys: [SECRET] },
+    ],
+  });
   t.equal(store.findKey(hashKey(SECRET))!.account_id, 'acme');
 });
 
 t.test('a session id that belongs to another account is refused, naming the account that holds it', async (t) => {
   const store = openStore(t);
   load(store, { accounts: [{ id: 'acme', sessions: [{ id: 'shared' }] }] });
-  t.same(problemsOf(t, () => load(store, { accounts: [{ id: 'globex', sessions: [{ id: 'shared' }] }] })), [
-    { source: 'x.yaml', path: 'accounts[0].sessions[0].id', message: 'session "shared" already belongs to account "acme"' },
-  ]);
+  t.same(
+    problemsOf(t, () => load(store, { accounts: [{ id: 'globex', sessions: [{ id: 'shared' }] }] })),
+    [
+      {
+        source: 'x.yaml',
+        path: 'accounts[0].sessions[0].id',
+        message: 'session "shared" already belongs to account "acme"',
+      },
+    ],
+  );
   t.equal(store.findSession('shared')!.account_id, 'acme');
 
   const fresh = openStore(t);
   t.same(
     problemsOf(t, () =>
-      load(fresh, { accounts: [{ id: 'acme', sessions: [{ id: 'x' }, { id: 'shared' }] }, { id: 'globex', sessions: [{ id: 'shared' }] }] }),
+      load(fresh, {
+        accounts: [
+          { id: 'acme', sessions: [{ id: 'x' }, { id: 'shared' }] },
+          { id: 'globex', sessions: [{ id: 'shared' }] },
+        ],
+      }),
     ),
     [
       {
@@ -88,16 +112,31 @@ t.test('a session id that belongs to another account is refused, naming the acco
 t.test('a download id that belongs to another session is refused', async (t) => {
   const store = openStore(t);
   load(store, oneSession([dl({ id: 'd1' })], { session: 's1' }));
-  t.match(problemsOf(t, () => load(store, oneSession([dl({ id: 'd1' })], { session: 's2' }))), [
-    { source: 'x.yaml', path: `${downloadPath(0)}.id`, message: 'download "d1" already belongs to session "s1"' },
-  ]);
-  t.same(store.listDownloads('s1').map((d) => d.id), ['d1'], 'd1 is still listed in s1');
+  t.match(
+    problemsOf(t, () => load(store, oneSession([dl({ id: 'd1' })], { session: 's2' }))),
+    [{ source: 'x.yaml', path: `${downloadPath(0)}.id`, message: 'download "d1" already belongs to session "s1"' }],
+  );
+  t.same(
+    store.listDownloads('s1').map((d) => d.id),
+    ['d1'],
+    'd1 is still listed in s1',
+  );
   t.equal(store.findSession('s2'), undefined, 'the new session was not added either');
 
   const fresh = openStore(t);
   t.match(
     problemsOf(t, () =>
-      load(fresh, { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl({ id: 'd1' })] }, { id: 's2', downloads: [dl(), dl({ id: 'd1' })] }] }] }),
+      load(fresh, {
+        accounts: [
+          {
+            id: 'acme',
+            sessions: [
+              { id: 's1', downloads: [dl({ id: 'd1' })] },
+              { id: 's2', downloads: [dl(), dl({ id: 'd1' })] },
+            ],
+          },
+        ],
+      }),
     ),
     [{ path: 'accounts[0].sessions[1].downloads[1].id', message: /"d1"/ }],
     'also within one load',
@@ -111,8 +150,16 @@ t.test('a download id given to two sessions in one load names where it was given
     loadFixtures(
       store,
       [
-        { name: 'a.yaml', document: { accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl(), dl({ id: 'd1' }), dl()] }] }] } },
-        { name: 'b.yaml', document: { accounts: [{ id: 'acme', sessions: [{ id: 's2', downloads: [dl({ id: 'd1' })] }] }] } },
+        {
+          name: 'a.yaml',
+          document: {
+            accounts: [{ id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl(), dl({ id: 'd1' }), dl()] }] }],
+          },
+        },
+        {
+          name: 'b.yaml',
+          document: { accounts: [{ id: 'acme', sessions: [{ id: 's2', downloads: [dl({ id: 'd1' })] }] }] },
+        },
       ],
       { now: T0 },
     ),
@@ -136,7 +183,13 @@ t.test('a download id given to two sessions in one load names where it was given
     load(store, {
       accounts: [
         firstListing,
-        { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), fourth] }, { id: 's2', downloads: [dl({ id: taken })] }] },
+        {
+          id: 'acme',
+          sessions: [
+            { id: 's1', downloads: [dl(), fourth] },
+            { id: 's2', downloads: [dl({ id: taken })] },
+          ],
+        },
       ],
     }),
   );
@@ -157,11 +210,20 @@ t.test('the first listing to give a download id is the one a clash names', async
     load(store, {
       accounts: [
         { id: 'acme', sessions: [{ id: 's1', downloads: [dl({ id: 'd1' })] }] },
-        { id: 'acme', sessions: [{ id: 's1', downloads: [dl(), dl({ id: 'd1' })] }, { id: 's2', downloads: [dl({ id: 'd1' })] }] },
+        {
+          id: 'acme',
+          sessions: [
+            { id: 's1', downloads: [dl(), dl({ id: 'd1' })] },
+            { id: 's2', downloads: [dl({ id: 'd1' })] },
+          ],
+        },
       ],
     }),
   );
-  t.same(listedTwice.map((p) => p.message), ['download "d1" is also given to session "s1" at x.yaml: accounts[0].sessions[0].downloads[0]']);
+  t.same(
+    listedTwice.map((p) => p.message),
+    ['download "d1" is also given to session "s1" at x.yaml: accounts[0].sessions[0].downloads[0]'],
+  );
 
   // The clash names the index in that listing which gave the id.
   const clashes = problemsOf(t, () =>
@@ -174,7 +236,12 @@ t.test('the first listing to give a download id is the one a clash names', async
   );
   t.same(
     clashes.map((p) => [p.path, p.message]),
-    [['accounts[1].sessions[0].downloads[0].id', 'download "d1" is also given to session "s1" at x.yaml: accounts[0].sessions[0].downloads[2]']],
+    [
+      [
+        'accounts[1].sessions[0].downloads[0].id',
+        'download "d1" is also given to session "s1" at x.yaml: accounts[0].sessions[0].downloads[2]',
+      ],
+    ],
   );
 });
 
@@ -182,13 +249,18 @@ t.test('the first listing to give a download id is the one a clash names', async
 
 t.test('a download id twice in one session listing is an error naming both places', async (t) => {
   const store = openStore(t);
-  t.same(problemsOf(t, () => load(store, oneSession([dl({ id: 'd1' }), dl(), dl({ id: 'd1', size: 99 })], { session: 's1' }))), [
-    {
-      source: 'x.yaml',
-      path: 'accounts[0].sessions[0].downloads[2].id',
-      message: 'download "d1" is listed twice in this session; first at x.yaml: accounts[0].sessions[0].downloads[0]',
-    },
-  ]);
+  t.same(
+    problemsOf(t, () =>
+      load(store, oneSession([dl({ id: 'd1' }), dl(), dl({ id: 'd1', size: 99 })], { session: 's1' })),
+    ),
+    [
+      {
+        source: 'x.yaml',
+        path: 'accounts[0].sessions[0].downloads[2].id',
+        message: 'download "d1" is listed twice in this session; first at x.yaml: accounts[0].sessions[0].downloads[0]',
+      },
+    ],
+  );
   // The session listed again (which merges), giving d1 twice in its second listing.
   t.same(
     problemsOf(t, () =>
@@ -212,13 +284,16 @@ t.test('a download id twice in one session listing is an error naming both place
 t.test('a session id twice in one account entry is an error naming both places', async (t) => {
   const store = openStore(t);
   const sessions = [{ id: 's1' }, { id: 's2' }, { id: 's1', downloads: [dl()] }];
-  t.same(problemsOf(t, () => load(store, { accounts: [{ id: 'acme', sessions }] })), [
-    {
-      source: 'x.yaml',
-      path: 'accounts[0].sessions[2].id',
-      message: 'session "s1" is listed twice in this account; first at x.yaml: accounts[0].sessions[0]',
-    },
-  ]);
+  t.same(
+    problemsOf(t, () => load(store, { accounts: [{ id: 'acme', sessions }] })),
+    [
+      {
+        source: 'x.yaml',
+        path: 'accounts[0].sessions[2].id',
+        message: 'session "s1" is listed twice in this account; first at x.yaml: accounts[0].sessions[0]',
+      },
+    ],
+  );
   t.same(store.counts(), [], 'nothing was loaded');
 });
 
@@ -230,7 +305,8 @@ t.test('a key twice in one account entry is an error naming both places, the key
     {
       source: 'x.yaml',
       path: 'accounts[0].api_keys[2]',
-      message: `key ${fingerprintKey(SECRET)} is listed twice in this account; first at x.yaml: accounts[0].api_keys[0]`,
+      message:
+        `key ${fingerprintKey(SECRET)} is listed twice in this account; ` + 'first at x.yaml: accounts[0].api_keys[0]',
     },
   ]);
   t.notMatch(JSON.stringify(problems), SECRET);
