@@ -96,6 +96,7 @@ const FALSE = new Set(['false', '0']);
  * environment (flags win). Throws UsageError with a one-line message naming
  * the flag or variable at fault.
  */
+// eslint-disable-next-line max-lines-per-function -- split in the options branch
 export function parseOptions(
   command: 'serve' | 'seed' | 'healthcheck',
   argv: readonly string[],

@@ -16,10 +16,10 @@ export interface Admission {
 }
 
 /**
- * Auth, then rate limit, before anything can reveal whether a session exists
- * (order from the emulator issue): 401 for a missing, empty or unknown key
- * without touching any bucket; then one token from the key's bucket, 429 when
- * it is empty. Every answer to a valid key carries the x-ratelimit-* headers.
+ * Auth, then rate limit, before anything can reveal whether a session exists:
+ * 401 for a missing, empty or unknown key without touching any bucket; then
+ * one token from the key's bucket, 429 when it is empty. Every answer to a
+ * valid key carries the x-ratelimit-* headers.
  */
 export class KeyAdmission {
   // Keys seen, by plaintext, with their record (or none) and fingerprint: one

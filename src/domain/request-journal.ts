@@ -37,9 +37,9 @@ const INTERNED_LIMIT = 10_000;
 /**
  * A ring of columns rather than of objects: recording a request writes
  * numbers into typed arrays and references to interned strings, so nothing it
- * keeps is allocated per request. (Ten thousand journal objects outliving the
- * young generation cost the hot path about a tenth of its throughput and the
- * process tens of MB; docs/performance.md.)
+ * keeps is allocated per request. (Journal objects would outlive the young
+ * generation, making every collection slower and the process larger;
+ * docs/performance.md.)
  */
 export class RequestJournal {
   #rows = 0;

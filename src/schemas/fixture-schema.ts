@@ -8,8 +8,8 @@ export const MAX_ID_LENGTH = 256;
 export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 /** Row limits per document, so a runaway generator fails clearly instead of filling the disk. */
 export const MAX_ROWS = { accounts: 10_000, api_keys: 1_000, sessions: 100_000, downloads: 100_000 } as const;
-// Thousands separated by hand: toLocaleString loads ICU's locale data, about
-// 20 ms of every start-up.
+// Thousands separated by hand: toLocaleString would load ICU's locale data
+// into every start-up (docs/performance.md).
 const atMost = (n: number) => `must have at most ${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} items`;
 
 export const Id = z
