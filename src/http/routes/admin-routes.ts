@@ -10,6 +10,7 @@ import {
   ClockState,
   FaultRuleInput,
   FaultRuleView,
+  FixtureProblemSchema,
   JournalQuery,
   JournalResponse,
   LoadSummarySchema,
@@ -32,17 +33,7 @@ const FixtureErrorResponse = z
     error: z.object({
       code: z.int(),
       message: z.string(),
-      problems: z
-        .array(
-          z.object({
-            source: z.string(),
-            path: z.string(),
-            message: z.string(),
-            line: z.int().optional().describe('1-based, for documents sent as text (YAML types, text/plain).'),
-            column: z.int().optional(),
-          }),
-        )
-        .optional(),
+      problems: z.array(FixtureProblemSchema).optional(),
     }),
   })
   .describe(
