@@ -14,14 +14,13 @@ import adminRoutes from './routes/admin-routes.js';
 import downloadsRoutes from './routes/downloads-routes.js';
 import healthRoutes from './routes/health-routes.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { OPTIONS } from '../config/options.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     mock: MockContext;
   }
 }
-
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
 export interface AppOptions extends MockOptions {
   logger?: FastifyServerOptions['logger'];
@@ -66,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // With per-request logging on, every request goes through Fastify, which logs it.
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit: options.bodyLimit ?? OPTIONS.bodyLimit.default,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },
