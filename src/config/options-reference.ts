@@ -3,7 +3,8 @@ import { envName, OPTION_SPECS, STANDARD_FLAGS, type OptionSpec } from './option
 // The options table of docs/cli.md, written by `npm run docs:cli` between two
 // markers; a test fails when the file and the table in options.ts differ.
 
-export const REFERENCE_START = '<!-- options: written by `npm run docs:cli` from src/config/options.ts; edit it there -->';
+export const REFERENCE_START =
+  '<!-- options: written by `npm run docs:cli` from src/config/options.ts; edit it there -->';
 export const REFERENCE_END = '<!-- /options -->';
 
 /** Markdown that reads as the plain text: pipes would end the cell, and <word> would be taken for HTML. */
