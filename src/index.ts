@@ -1,18 +1,17 @@
 import type { FastifyInstance } from 'fastify';
+import { OPTIONS } from './config/options.js';
 import { Clock, type ClockMode } from './domain/clock.js';
-import type { FaultRuleView } from './schemas/admin-schemas.js';
+import type { FaultRuleView, JournalEntry, LoadSummary } from './schemas/admin-schemas.js';
 import { FaultRuleInput } from './schemas/admin-schemas.js';
-import type { JournalEntry } from './domain/request-journal.js';
-import { parseFixtureText, type FixtureSource, type LoadSummary } from './fixture-loader/fixture-loader.js';
+import type { JournalFilter } from './domain/request-journal.js';
+import { parseFixtureText, type FixtureSource } from './fixture-loader/fixture-loader.js';
 import type { FixtureDocument } from './schemas/fixture-schema.js';
-import { startServer } from './server.js';
+import { startServer, type ServerConfig } from './server.js';
 import type { RateLimit } from './domain/token-bucket.js';
 import type { z } from 'zod';
 
 export type { FixtureDocument, AccountFixture, SessionFixture, DownloadFixture } from './schemas/fixture-schema.js';
-export type { JournalEntry } from './domain/request-journal.js';
-export type { FaultRuleView } from './schemas/admin-schemas.js';
-export type { LoadSummary, FixtureProblem } from './fixture-loader/fixture-loader.js';
+export type { FaultRuleView, FixtureProblem, JournalEntry, LoadSummary } from './schemas/admin-schemas.js';
 export type { RateLimit } from './domain/token-bucket.js';
 export { FixtureError } from './fixture-loader/fixture-loader.js';
 export { StoredDataConflictError } from './server.js';
@@ -21,43 +20,41 @@ export { buildApp } from './http/app.js';
 /** Absolute path of the fixtures shipped with the package (the CLI's default): `fixtures: [BUNDLED_FIXTURES]`. */
 export { BUNDLED_FIXTURES } from './fixture-loader/bundled.js';
 
+/**
+ * Each option is the CLI's option of the same meaning, with the same default
+ * unless said otherwise (docs/cli.md lists them side by side).
+ */
 export interface MockServerOptions {
-  /** Fixture documents, or paths of fixture files/folders. Default: none (an empty mock). */
+  /** Fixture documents, or paths of fixture files/folders. By default none, unlike the CLI: an empty mock. */
   fixtures?: ReadonlyArray<FixtureDocument | string>;
-  /** Default bucket per key; false turns rate limiting off. Default { capacity: 60, refillPerSecond: 10 }. */
+  /** Default bucket per key; false turns rate limiting off. */
   rateLimit?: RateLimit | false;
-  /** Default '127.0.0.1'. */
   host?: string;
-  /** Default 0: a free port. */
+  /** By default a free port, unlike the CLI. */
   port?: number;
-  /** Default ':memory:'. A file keeps data across starts; start-up fixtures merge into it. */
+  /** A file keeps data across starts; start-up fixtures merge into it. */
   db?: string;
-  /** Empty the `db` file before loading the start-up fixtures, in the same transaction. Default false. */
+  /** Empty the `db` file before loading the start-up fixtures, in the same transaction. */
   fresh?: boolean;
   publicUrl?: string;
   signingSecret?: string;
-  /** Default 3600. */
   signedUrlTtlSeconds?: number;
-  /** 'real' (default) or 'manual' (frozen until advanced), optionally starting at `now`. */
+  /** 'real' or 'manual' (frozen until advanced), optionally starting at `now`. */
   clock?: ClockMode | { mode?: ClockMode; now?: Date | number | string };
-  /** Default 10,000. */
   journalSize?: number;
   /** Added delay per emulated request: ms, or a uniform range. */
   latency?: number | { min: number; max: number };
-  /** Seed of the latency PRNG. Default 1. */
+  /** Seed of the latency PRNG. */
   latencySeed?: number;
-  /** Serve /_mock control routes. Default true. */
+  /** Serve /_mock control routes, unless false. */
   admin?: boolean;
   adminToken?: string;
-  /** Fastify logger options; default off. */
+  /** Fastify logger options; off by default, unlike the CLI. */
   logger?: boolean | { level: string };
 }
 
-export interface RequestFilter {
-  sessionId?: string;
-  status?: number;
+export interface RequestFilter extends Omit<JournalFilter, 'since'> {
   since?: Date | number | string;
-  limit?: number;
 }
 
 export interface MockServer {
@@ -88,11 +85,39 @@ export interface MockServer {
 const toMs = (t: Date | number | string) => (t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : t);
 
 function makeClock(option: MockServerOptions['clock']): Clock {
-  if (option === undefined || typeof option === 'string') return new Clock({ mode: option ?? 'real' });
-  return new Clock({ mode: option.mode ?? 'real', now: option.now === undefined ? undefined : toMs(option.now) });
+  if (option === undefined || typeof option === 'string') return new Clock({ mode: option ?? OPTIONS.clock.default });
+  const now = option.now === undefined ? undefined : toMs(option.now);
+  return new Clock({ mode: option.mode ?? OPTIONS.clock.default, now });
 }
 
 const inline = (document: unknown, i: number): FixtureSource => ({ name: `fixtures[${i}]`, document });
+
+/** The server's configuration from the options, defaulted from the options table as startMockServer() does. */
+function serverConfig(options: MockServerOptions): ServerConfig {
+  const { latency: delay } = options;
+  const fixtures: NonNullable<MockServerOptions['fixtures']> = options.fixtures ?? OPTIONS.fixtures.programmatic.default;
+  return {
+    host: options.host ?? OPTIONS.host.default,
+    port: options.port ?? OPTIONS.port.programmatic.default,
+    db: options.db ?? OPTIONS.db.default,
+    fresh: options.fresh,
+    fixtures: fixtures.map((f, i) => (typeof f === 'string' ? f : inline(f, i))),
+    rateLimit: options.rateLimit ?? {
+      capacity: OPTIONS.rateCapacity.default,
+      refillPerSecond: OPTIONS.rateRefill.default,
+    },
+    publicUrl: options.publicUrl,
+    signingSecret: options.signingSecret,
+    signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? OPTIONS.signedUrlTtl.default,
+    clock: makeClock(options.clock),
+    journalSize: options.journalSize,
+    latency: typeof delay === 'number' ? { min: delay, max: delay } : delay,
+    latencySeed: options.latencySeed,
+    admin: options.admin,
+    adminToken: options.adminToken,
+    logger: options.logger ?? OPTIONS.logLevel.programmatic.default,
+  };
+}
 
 /**
  * Starts a mock on a free loopback port with an in-memory store: the
@@ -101,25 +126,7 @@ const inline = (document: unknown, i: number): FixtureSource => ({ name: `fixtur
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   // The old name, from JavaScript or a cast: ignoring it would quietly change the delays.
   if ('seed' in options) throw new TypeError('startMockServer(): the seed option was renamed latencySeed');
-  const latency = options.latency === undefined ? undefined : typeof options.latency === 'number' ? { min: options.latency, max: options.latency } : options.latency;
-  const server = await startServer({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 0,
-    db: options.db ?? ':memory:',
-    fresh: options.fresh,
-    fixtures: (options.fixtures ?? []).map((f, i) => (typeof f === 'string' ? f : inline(f, i))),
-    rateLimit: options.rateLimit ?? { capacity: 60, refillPerSecond: 10 },
-    publicUrl: options.publicUrl,
-    signingSecret: options.signingSecret,
-    signedUrlTtlSeconds: options.signedUrlTtlSeconds ?? 3600,
-    clock: makeClock(options.clock),
-    journalSize: options.journalSize,
-    latency,
-    latencySeed: options.latencySeed,
-    admin: options.admin,
-    adminToken: options.adminToken,
-    logger: options.logger ?? false,
-  });
+  const server = await startServer(serverConfig(options));
   const mock = server.app.mock;
   return {
     url: server.url,

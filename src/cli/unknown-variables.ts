@@ -1,4 +1,5 @@
-import { envName, OPTION_SPECS, RENAMED_OPTIONS } from './options.js';
+import { envName, OPTION_SPECS } from '../config/options.js';
+import { RENAMED_OPTIONS } from './options.js';
 
 const PREFIX = 'ANCHOR_MOCK_';
 

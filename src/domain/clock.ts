@@ -3,7 +3,8 @@
  * `created_at`. In `real` mode it follows the wall clock plus an offset; in
  * `manual` mode it stands still until a test moves it, so suites never sleep.
  */
-export type ClockMode = 'real' | 'manual';
+export const CLOCK_MODES = ['real', 'manual'] as const;
+export type ClockMode = (typeof CLOCK_MODES)[number];
 
 /** 9999-12-31T23:59:59.999Z */
 export const MAX_EPOCH_MS = 253_402_300_799_999;

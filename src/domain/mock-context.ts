@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { OPTIONS } from '../config/options.js';
 import type { Clock } from './clock.js';
 import { DownloadCache } from './download-cache.js';
 import { FaultRules } from './fault-rules.js';
@@ -27,8 +28,6 @@ export interface MockOptions {
   /** Seed of the latency PRNG. */
   latencySeed?: number;
 }
-
-export const DEFAULT_JOURNAL_SIZE = 10_000;
 
 /**
  * The mock's state and the operations on it, shared by the routes, the admin
@@ -59,13 +58,15 @@ export class MockContext {
     this.rateLimit = options.rateLimit;
     this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
-    this.journal = new RequestJournal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
-    this.latency =
-      options.latency && options.latency.max > 0 ? new Latency(options.latency, options.latencySeed ?? 1) : undefined;
+    this.journal = new RequestJournal(options.journalSize ?? OPTIONS.journalSize.default);
+    const seed = options.latencySeed ?? OPTIONS.latencySeed.default;
+    this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, seed) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
     this.signedUrlTtlSeconds = options.signedUrlTtlSeconds;
     this.publicUrlFixed = options.publicUrl !== undefined;
-    this.publicUrl = stripTrailingSlash(options.publicUrl ?? 'http://127.0.0.1:4010');
+    // Until the server listens: the CLI's default address.
+    const listening = publicUrlFor(OPTIONS.host.default, OPTIONS.port.default).url;
+    this.publicUrl = stripTrailingSlash(options.publicUrl ?? listening);
     this.startupFixtures = options.startupFixtures ?? [];
   }
 

@@ -1,23 +1,10 @@
-/**
- * The journal of requests to the emulated API, for suites to check what the
- * code under test sent. Bounded: the oldest entries go first. Holds a key's
- * fingerprint, never the key.
- */
-export interface JournalEntry {
-  id: number;
-  time: string;
-  method: string;
-  path: string;
-  session_id: string | null;
-  status: number;
-  duration_ms: number;
-  response_bytes: number;
-  key_fingerprint: string | null;
-  /** Set when a `Prefer: code=…` header chose the answer. */
-  forced: boolean;
-  /** The id of the fault rule that answered, if one did. */
-  fault_id: string | null;
-}
+// The journal of requests to the emulated API, for suites to check what the
+// code under test sent. Bounded: the oldest entries go first. Holds a key's
+// fingerprint, never the key.
+
+import type { JournalEntry } from '../schemas/admin-schemas.js';
+
+export type { JournalEntry } from '../schemas/admin-schemas.js';
 
 export interface JournalFilter {
   sessionId?: string;

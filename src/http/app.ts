@@ -15,14 +15,13 @@ import healthRoutes from './routes/health-routes.js';
 // After the admin routes: the served document lists component schemas in the order their modules load.
 import { downloadOperations } from './operations/downloads.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { OPTIONS } from '../config/options.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     mock: MockContext;
   }
 }
-
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
 export interface AppOptions extends MockOptions {
   logger?: FastifyServerOptions['logger'];
@@ -51,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // With per-request logging on, every request goes through Fastify, which logs it.
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit: options.bodyLimit ?? OPTIONS.bodyLimit.default,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     // Session and download ids may be up to 256 characters, percent-encoded.
     routerOptions: { maxParamLength: 1024 },

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { CLOCK_MODES } from '../domain/clock.js';
 import { Id } from './fixture-schema.js';
 
 // Bodies of the /_mock control API (anchorbrowser-mock's own, not the contract's).
 
 export const FAULT_STATUSES = [401, 404, 429, 500, 502, 503, 504] as const;
+
+/** What a fault rule does instead of answering. */
+export const FaultErrorKind = z.enum(['reset', 'empty']);
 
 export const FaultRuleInput = z
   .strictObject({
@@ -33,7 +37,7 @@ export const FaultRuleInput = z
       )
       .optional()
       .describe('Extra response headers with status, e.g. {"retry-after": "1"}.'),
-    error: z.enum(['reset', 'empty']).optional().describe('"reset" destroys the connection; "empty" closes it without a reply.'),
+    error: FaultErrorKind.optional().describe('"reset" destroys the connection; "empty" closes it without a reply.'),
     delay_ms: z.int().min(0).max(600_000).optional().describe('Wait this long first (added to --latency).'),
     times: z.int().min(1).optional().describe('Expire the rule after this many matches.'),
   })
@@ -53,7 +57,7 @@ export const FaultRuleView = z
     api_key_fingerprint: z.string().optional(),
     status: z.int().optional(),
     headers: z.record(z.string(), z.string()).optional(),
-    error: z.enum(['reset', 'empty']).optional(),
+    error: FaultErrorKind.optional(),
     delay_ms: z.int().optional(),
     times: z.int().optional(),
     remaining: z.int().nullable().describe('Matches left before the rule expires; null for no limit.'),
@@ -68,15 +72,28 @@ export const LoadCountsSchema = z.object({
   sessions: z.int(),
   downloads: z.int(),
 });
+export type LoadCounts = z.infer<typeof LoadCountsSchema>;
 
-export const LoadSummarySchema = z
-  .object({
-    data: z.object({
-      sources: z.array(LoadCountsSchema.extend({ name: z.string() })),
-      totals: LoadCountsSchema,
-    }),
-  })
-  .meta({ id: 'LoadSummary' });
+/** What a load stored, per source and in all. */
+const LoadSummaryData = z.object({
+  sources: z.array(LoadCountsSchema.extend({ name: z.string() })),
+  totals: LoadCountsSchema,
+});
+export type LoadSummary = z.infer<typeof LoadSummaryData>;
+
+export const LoadSummarySchema = z.object({ data: LoadSummaryData }).meta({ id: 'LoadSummary' });
+
+/** One problem with fixtures, as FixtureError and the 400 answer of POST /_mock/fixtures list it. */
+export const FixtureProblemSchema = z.object({
+  // A file path, or a label such as "request body".
+  source: z.string(),
+  // e.g. accounts[0].sessions[1].downloads[3].original_download_url
+  path: z.string(),
+  message: z.string(),
+  line: z.int().optional().describe('1-based, for documents sent as text (YAML types, text/plain).'),
+  column: z.int().optional(),
+});
+export type FixtureProblem = z.infer<typeof FixtureProblemSchema>;
 
 export const StateSchema = z
   .object({
@@ -99,9 +116,11 @@ export const JournalEntrySchema = z
     response_bytes: z.int(),
     key_fingerprint: z.string().nullable().describe('First 4 characters of the key and a short hash; never the key.'),
     forced: z.boolean().describe('A Prefer: code=… header chose the answer.'),
+    // The id of the fault rule that answered, if one did.
     fault_id: z.string().nullable(),
   })
   .meta({ id: 'JournalEntry' });
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 export const JournalQuery = z.strictObject({
   session_id: z.string().optional(),
@@ -121,7 +140,7 @@ export const ClockBody = z
       .union([z.iso.datetime({ offset: true }), z.literal('wall')])
       .optional()
       .describe('An ISO time, or "wall" for the wall clock\'s time.'),
-    mode: z.enum(['real', 'manual']).optional(),
+    mode: z.enum(CLOCK_MODES).optional(),
   })
   .refine((b) => b.advance_ms !== undefined || b.now !== undefined || b.mode !== undefined, {
     message: 'give advance_ms, now or mode',
@@ -129,5 +148,5 @@ export const ClockBody = z
   .refine((b) => !(b.advance_ms !== undefined && b.now !== undefined), { message: 'give advance_ms or now, not both' });
 
 export const ClockState = z
-  .object({ data: z.object({ mode: z.enum(['real', 'manual']), now: z.iso.datetime(), epoch_ms: z.number() }) })
+  .object({ data: z.object({ mode: z.enum(CLOCK_MODES), now: z.iso.datetime(), epoch_ms: z.number() }) })
   .meta({ id: 'ClockState' });

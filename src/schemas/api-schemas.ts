@@ -37,14 +37,15 @@ export const DownloadListResponseSchema = z
   .partial()
   .meta({ id: 'DownloadListResponse' });
 
+/** What the mock always sends: both fields. */
+const ErrorBodyComplete = z.object({ error: z.object({ code: z.int(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBodyComplete>;
+
+/** What the contract documents: the same fields, none required. */
 export const ErrorResponseSchema = z
-  .object({
-    error: z.object({ code: z.int(), message: z.string() }).partial(),
-  })
+  .object({ error: ErrorBodyComplete.shape.error.partial() })
   .partial()
   .meta({ id: 'ErrorResponse' });
-
-export type ErrorBody = { error: { code: number; message: string } };
 
 // Companion endpoint "Fetch Session Download" (same reference): a pre-signed URL.
 export const FetchDownloadResponseSchema = z

@@ -1,6 +1,7 @@
 import type { Test } from 'tap';
 import t from 'tap';
-import { optionsHelp, parseOptions, UsageError } from '../../src/cli/options.js';
+import { optionsHelp, parseOptions, UsageError, valueOf } from '../../src/cli/options.js';
+import { OPTIONS } from '../../src/config/options.js';
 
 // parseOptions turns argv and the environment into typed values once, for
 // one command; every mistake is a UsageError whose one-line message names the
@@ -40,6 +41,16 @@ t.test('flags parse to typed values', async (t) => {
 
 t.test('what neither argv nor the environment sets is absent, for the caller to default', async (t) => {
   t.same(parseOptions('serve', [], {}).values, {});
+});
+
+t.test('valueOf gives what argv or the environment set, else the default of the options table', async (t) => {
+  const { values } = parseOptions('serve', ['--rate-capacity', '7'], { ANCHOR_MOCK_CLOCK: 'manual' });
+  t.equal(valueOf(values, OPTIONS.rateCapacity), 7);
+  t.equal(valueOf(values, OPTIONS.clock), 'manual');
+  t.equal(valueOf(values, OPTIONS.port), 4010, 'the CLI listens on 4010 unless told otherwise');
+  t.equal(valueOf(values, OPTIONS.journalSize), 10_000);
+  t.equal(valueOf(values, OPTIONS.publicUrl), undefined, 'no default value: it follows the listening address');
+  t.equal(valueOf(parseOptions('seed', [], {}).values, OPTIONS.seedDb), undefined, 'seed has no default --db');
 });
 
 t.test('port 0 (pick a free one) is a valid port', async (t) => {

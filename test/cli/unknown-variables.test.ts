@@ -1,5 +1,5 @@
 import t from 'tap';
-import { envName, OPTION_SPECS } from '../../src/cli/options.js';
+import { envName, OPTION_SPECS } from '../../src/config/options.js';
 import { unknownVariableWarnings } from '../../src/cli/unknown-variables.js';
 
 // ANCHOR_MOCK_* variables that no command reads are reported, each with the

@@ -12,7 +12,7 @@ import { DockerfileParser, type ImageTemplate, type Instruction } from 'dockerfi
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import t from 'tap';
 import YAML from 'yaml';
-import { envName, OPTION_SPECS } from '../../src/cli/options.js';
+import { envName, OPTION_SPECS } from '../../src/config/options.js';
 
 // No Docker engine runs where the tests run, so the container recipe is
 // proven here instead: the Dockerfile and docker-compose.yml are parsed and
@@ -167,7 +167,7 @@ t.test('the runtime stage runs as node, with the env, port, volume, init and hea
 
   const serveVariables = knownVariables('serve');
   for (const name of Object.keys(runtime.env).filter((n) => n.startsWith('ANCHOR_MOCK_'))) {
-    t.ok(serveVariables.has(name), `ENV ${name} is an option of serve (src/cli/options.ts)`);
+    t.ok(serveVariables.has(name), `ENV ${name} is an option of serve (src/config/options.ts)`);
   }
   t.equal(runtime.env.NODE_ENV, 'production');
   t.equal(runtime.env.ANCHOR_MOCK_HOST, '0.0.0.0', 'listens on every interface of the container');
@@ -229,7 +229,7 @@ t.test('the mock service matches the image and the CLI', async (t) => {
   });
 
   const serveVariables = knownVariables('serve');
-  for (const name of Object.keys(env)) t.ok(serveVariables.has(name), `${name} is an option of serve (src/cli/options.ts)`);
+  for (const name of Object.keys(env)) t.ok(serveVariables.has(name), `${name} is an option of serve (src/config/options.ts)`);
   t.equal(env.ANCHOR_MOCK_PUBLIC_URL, `http://mock:${runtime.env.ANCHOR_MOCK_PORT}`, 'file_link names the address other services use');
   t.equal(env.ANCHOR_MOCK_ADMIN_TOKEN, '${ANCHOR_MOCK_ADMIN_TOKEN:-change-me}', 'the admin token comes from the environment');
 

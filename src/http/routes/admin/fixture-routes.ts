@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FixtureError, parseFixtureText } from '../../../fixture-loader/fixture-loader.js';
-import { LoadSummarySchema, StateSchema } from '../../../schemas/admin-schemas.js';
+import { FixtureProblemSchema, LoadSummarySchema, StateSchema } from '../../../schemas/admin-schemas.js';
 import { JSON_CONTENT_TYPE, errorBody } from '../../errors.js';
 import type { MockContext } from '../../../domain/mock-context.js';
 import { errors, tags } from './route-schema.js';
@@ -12,17 +12,7 @@ const FixtureErrorResponse = z
     error: z.object({
       code: z.int(),
       message: z.string(),
-      problems: z
-        .array(
-          z.object({
-            source: z.string(),
-            path: z.string(),
-            message: z.string(),
-            line: z.int().optional().describe('1-based, for documents sent as text (YAML types, text/plain).'),
-            column: z.int().optional(),
-          }),
-        )
-        .optional(),
+      problems: z.array(FixtureProblemSchema).optional(),
     }),
   })
   .describe(
