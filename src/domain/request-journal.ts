@@ -103,10 +103,6 @@ export class RequestJournal {
     return filter.limit !== undefined ? out.slice(Math.max(0, out.length - filter.limit)) : out;
   }
 
-  get size(): number {
-    return this.#size;
-  }
-
   clear(): void {
     this.#start = 0;
     this.#size = 0;
