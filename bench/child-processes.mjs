@@ -190,7 +190,9 @@ export async function waitFor200({ child, output }, url, pollMs) {
     const res = await httpGet(url).catch(() => undefined);
     if (res?.status === 200) return;
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`pid ${child.pid} exited (${child.exitCode ?? child.signalCode}) before ${url} answered 200:\n${output.stderr}${output.stdout}`);
+      throw new Error(
+        `pid ${child.pid} exited (${child.exitCode ?? child.signalCode}) before ${url} answered 200:\n${output.stderr}${output.stdout}`,
+      );
     }
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${START_DEADLINE_MS} ms`);
     await sleep(pollMs);
@@ -231,7 +233,10 @@ export async function startBaseline(kind, { bodyFile, contentType, status, path 
       if (line) resolve(Number(line[1]));
     };
     spawned.child.stdout?.on('data', look);
-    void spawned.exited.then((e) => reject(new Error(`${kind} baseline exited (${e.code ?? e.signal}) before listening:\n${e.stderr}`)), reject);
+    void spawned.exited.then(
+      (e) => reject(new Error(`${kind} baseline exited (${e.code ?? e.signal}) before listening:\n${e.stderr}`)),
+      reject,
+    );
   });
   try {
     const listening = await withDeadline(port, START_DEADLINE_MS, `starting the ${kind} baseline`);
@@ -251,7 +256,8 @@ export function memoryOf(pid) {
   if (pid === undefined) return undefined;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (/** @type {string} */ field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    const kb = (/** @type {string} */ field) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
     return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
   } catch {
     return undefined;

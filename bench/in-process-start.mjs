@@ -18,7 +18,10 @@ if (!Number.isInteger(starts) || !Number.isInteger(resets) || Number(starts) < 1
 }
 
 /** startMockServer to its first 200 from /_mock/health. */
-async function timedStart(/** @type {typeof import('../dist/index.js').startMockServer} */ startMockServer, /** @type {string[]} */ fixtures) {
+async function timedStart(
+  /** @type {typeof import('../dist/index.js').startMockServer} */ startMockServer,
+  /** @type {string[]} */ fixtures,
+) {
   const started = performance.now();
   const mock = await startMockServer({ fixtures });
   const health = await httpGet(`${mock.url}/_mock/health`);

@@ -72,9 +72,17 @@ async function autocannonRun({ url, headers, connections }, duration, latencies)
     /** @type {unknown} */ (autocannon({ url, headers, connections, duration }))
   );
   if (latencies) {
-    instance.on('response', (/** @type {unknown} */ _client, /** @type {number} */ _status, /** @type {number} */ _bytes, /** @type {number} */ ms) => {
-      latencies.push(ms);
-    });
+    instance.on(
+      'response',
+      (
+        /** @type {unknown} */ _client,
+        /** @type {number} */ _status,
+        /** @type {number} */ _bytes,
+        /** @type {number} */ ms,
+      ) => {
+        latencies.push(ms);
+      },
+    );
   }
   return instance;
 }

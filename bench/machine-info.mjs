@@ -21,7 +21,8 @@ function cpuModel() {
 /** HEAD, and whether tracked files differ from it (read-only git calls). */
 function gitCommit() {
   try {
-    const git = (/** @type {string[]} */ ...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (/** @type {string[]} */ ...args) =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const head = git('rev-parse', 'HEAD');
     // --no-optional-locks: status must not refresh (write) the index.
     const dirty = git('--no-optional-locks', 'status', '--porcelain', '--untracked-files=no') !== '';

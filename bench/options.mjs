@@ -3,7 +3,17 @@
 import { parseArgs } from 'node:util';
 
 export const LOAD_CASES = /** @type {const} */ (['list5', 'list1000', '401', '404', 'file100k']);
-export const ALL_CASES = /** @type {const} */ (['list5', 'list5-p99', 'list1000', '401', '404', 'file100k', 'startup', 'seed', 'memory']);
+export const ALL_CASES = /** @type {const} */ ([
+  'list5',
+  'list5-p99',
+  'list1000',
+  '401',
+  '404',
+  'file100k',
+  'startup',
+  'seed',
+  'memory',
+]);
 
 /** @typedef {typeof ALL_CASES[number]} CaseName */
 /** @typedef {typeof LOAD_CASES[number]} LoadCaseName */
@@ -90,10 +100,17 @@ export function parseOptions(argv, defaultOut) {
 
   /** @type {Set<CaseName>} */
   const cases = new Set();
-  const names = values.only === undefined ? [...ALL_CASES] : values.only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names =
+    values.only === undefined
+      ? [...ALL_CASES]
+      : values.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
   if (names.length === 0) throw new Error('--only needs at least one case');
   for (const name of names) {
-    if (!(/** @type {readonly string[]} */ (ALL_CASES).includes(name))) throw new Error(`--only: unknown case "${name}" (cases: ${ALL_CASES.join(', ')})`);
+    if (!(/** @type {readonly string[]} */ (ALL_CASES).includes(name)))
+      throw new Error(`--only: unknown case "${name}" (cases: ${ALL_CASES.join(', ')})`);
     cases.add(/** @type {CaseName} */ (name));
   }
   if (cases.has('list5-p99')) cases.add('list5');

@@ -17,8 +17,10 @@
  * @property {string} [notes]
  */
 
-export const rps = (/** @type {number | undefined} */ n) => (n === undefined || Number.isNaN(n) ? '' : Math.round(n).toLocaleString('en-US'));
-export const ms = (/** @type {number | undefined} */ n) => (n === undefined || Number.isNaN(n) ? '' : `${n.toFixed(2)} ms`);
+export const rps = (/** @type {number | undefined} */ n) =>
+  n === undefined || Number.isNaN(n) ? '' : Math.round(n).toLocaleString('en-US');
+export const ms = (/** @type {number | undefined} */ n) =>
+  n === undefined || Number.isNaN(n) ? '' : `${n.toFixed(2)} ms`;
 export const mb = (/** @type {number} */ bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
@@ -29,7 +31,8 @@ export const mb = (/** @type {number} */ bytes) => `${(bytes / 1e6).toFixed(1)} 
  */
 export function markdownTable(header, body, align) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length), 3));
-  const cell = (/** @type {string} */ s, /** @type {number} */ i) => (align[i] === 'r' ? s.padStart(widths[i] ?? 0) : s.padEnd(widths[i] ?? 0));
+  const cell = (/** @type {string} */ s, /** @type {number} */ i) =>
+    align[i] === 'r' ? s.padStart(widths[i] ?? 0) : s.padEnd(widths[i] ?? 0);
   const line = (/** @type {string[]} */ cells) => `| ${cells.map((c, i) => cell(c, i)).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
   return [line(header), rule, ...body.map(line)].join('\n');
@@ -38,7 +41,20 @@ export function markdownTable(header, body, align) {
 /** @param {Row[]} rows */
 export function resultsTable(rows) {
   return markdownTable(
-    ['Case', 'Baseline', 'Base req/s', 'Base p50', 'Base p99', 'Mock req/s', 'Mock p50', 'Mock p99', 'Measured', 'Target', 'Result', 'Notes'],
+    [
+      'Case',
+      'Baseline',
+      'Base req/s',
+      'Base p50',
+      'Base p99',
+      'Mock req/s',
+      'Mock p50',
+      'Mock p99',
+      'Measured',
+      'Target',
+      'Result',
+      'Notes',
+    ],
     rows.map((r) => [
       r.case,
       r.baseline ?? '',

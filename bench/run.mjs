@@ -47,8 +47,14 @@ import { markdownTable, mb, ms, resultsTable, rps } from './report.mjs';
 /** @typedef {import('./options.mjs').LoadCaseName} LoadCaseName */
 /** @typedef {import('./load-runs.mjs').LoadSummary} LoadSummary */
 /** @typedef {import('./report.mjs').Row} Row */
-/** @typedef {{ bodyFile: string, contentType: string, status: number, path: string, bytes: number, sha256: string }} Answer */
-/** @typedef {{ round: number, baseline: Partial<Record<LoadCaseName, LoadSummary>>, mock: Partial<Record<LoadCaseName, LoadSummary>>, mockMemory?: { rss: number, hwm: number } }} Round */
+/**
+ * @typedef {{ bodyFile: string, contentType: string, status: number, path: string, bytes: number, sha256: string }}
+ *   Answer
+ */
+/**
+ * @typedef {{ round: number, baseline: Partial<Record<LoadCaseName, LoadSummary>>,
+ *   mock: Partial<Record<LoadCaseName, LoadSummary>>, mockMemory?: { rss: number, hwm: number } }} Round
+ */
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 // A fixed public URL keeps file_link, hence the list bodies, byte-identical
@@ -63,7 +69,10 @@ const IN_PROCESS = { starts: 5, resets: 20, deadlineMs: 20_000 };
 const TARGETS = { list5P99Ratio: 1.5, startupMedianMs: 300, seedRowsPerSec: 50_000, rssBytes: 120e6 };
 const BASELINE_NAMES = { fastify: 'bare Fastify', http: 'bare node:http' };
 
-/** @type {Record<LoadCaseName, { what: string, path: string, key: string, status: number, baseline: 'fastify' | 'http', minRatio: number }>} */
+/**
+ * @type {Record<LoadCaseName,
+ *   { what: string, path: string, key: string, status: number, baseline: 'fastify' | 'http', minRatio: number }>}
+ */
 const LOAD_CASES = {
   list5: {
     what: 'List, session with 5 downloads',
@@ -81,8 +90,22 @@ const LOAD_CASES = {
     baseline: 'http',
     minRatio: 0.6,
   },
-  401: { what: 'List with a wrong key', path: `/v1/sessions/${SESSION_5}/downloads`, key: WRONG_KEY, status: 401, baseline: 'fastify', minRatio: 0.85 },
-  404: { what: 'List of an unknown session', path: `/v1/sessions/${UNKNOWN_SESSION}/downloads`, key: BENCH_KEY, status: 404, baseline: 'fastify', minRatio: 0.85 },
+  401: {
+    what: 'List with a wrong key',
+    path: `/v1/sessions/${SESSION_5}/downloads`,
+    key: WRONG_KEY,
+    status: 401,
+    baseline: 'fastify',
+    minRatio: 0.85,
+  },
+  404: {
+    what: 'List of an unknown session',
+    path: `/v1/sessions/${UNKNOWN_SESSION}/downloads`,
+    key: BENCH_KEY,
+    status: 404,
+    baseline: 'fastify',
+    minRatio: 0.85,
+  },
   file100k: {
     what: 'File fetch (file_link), 100 KB',
     path: `/sessions/${SESSION_FILE}/downloads/${FILE_100K.id}/fetch`,
@@ -97,7 +120,8 @@ const began = performance.now();
 const log = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
 const warn = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 /** A progress line, with the seconds since the start. */
-const progress = (/** @type {string} */ line) => log(`${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s  ${line}`);
+const progress = (/** @type {string} */ line) =>
+  log(`${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s  ${line}`);
 const mean = (/** @type {number[]} */ xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sha256 = (/** @type {Buffer} */ b) => createHash('sha256').update(b).digest('hex');
 
@@ -110,7 +134,20 @@ function median(/** @type {number[]} */ xs) {
 /** @param {string} fixtureFile */
 function mockArgs(fixtureFile) {
   // Rate limiting stays on, with a bucket too large to empty during a run.
-  return ['--db', ':memory:', '--fixtures', fixtureFile, '--public-url', PUBLIC_URL, '--log-level', 'warn', '--rate-capacity', '1000000000', '--rate-refill', '1000000000'];
+  return [
+    '--db',
+    ':memory:',
+    '--fixtures',
+    fixtureFile,
+    '--public-url',
+    PUBLIC_URL,
+    '--log-level',
+    'warn',
+    '--rate-capacity',
+    '1000000000',
+    '--rate-refill',
+    '1000000000',
+  ];
 }
 
 /**
@@ -128,12 +165,21 @@ async function captureAnswers(cases, fixtureFile, tmp) {
       const spec = LOAD_CASES[name];
       const res = await httpGet(mock.url + spec.path, { 'anchor-api-key': spec.key });
       if (res.status !== spec.status) {
-        throw new Error(`${name}: the mock answered ${res.status} where ${spec.status} was expected: ${res.body.toString('utf8', 0, 300)}`);
+        throw new Error(
+          `${name}: the mock answered ${res.status} where ${spec.status} was expected: ${res.body.toString('utf8', 0, 300)}`,
+        );
       }
       const bodyFile = join(tmp, `${name}.body`);
       writeFileSync(bodyFile, res.body);
       const contentType = String(res.headers['content-type'] ?? 'application/octet-stream');
-      answers[name] = { bodyFile, contentType, status: res.status, path: spec.path, bytes: res.body.length, sha256: sha256(res.body) };
+      answers[name] = {
+        bodyFile,
+        contentType,
+        status: res.status,
+        path: spec.path,
+        bytes: res.body.length,
+        sha256: sha256(res.body),
+      };
     }
   } finally {
     await stopChild(mock);
@@ -161,13 +207,16 @@ async function runCase(baseUrl, name, answer, options) {
     expectStatus: spec.status,
   });
   if (check.status !== answer.status || sha256(check.body) !== answer.sha256) {
-    summary.problems.unshift(`answer differs from the captured one (status ${check.status}, ${check.body.length} bytes)`);
+    summary.problems.unshift(
+      `answer differs from the captured one (status ${check.status}, ${check.body.length} bytes)`,
+    );
   }
   return summary;
 }
 
 /** @param {LoadSummary} s */
-const describeRun = (s) => `${rps(s.reqPerSec)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${s.problems.length ? `, PROBLEMS: ${s.problems.join('; ')}` : ''}`;
+const describeRun = (s) =>
+  `${rps(s.reqPerSec)} req/s, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}${s.problems.length ? `, PROBLEMS: ${s.problems.join('; ')}` : ''}`;
 
 /**
  * @param {BenchOptions} options
@@ -199,11 +248,15 @@ async function runRounds(options, answers, fixtureFile) {
           } finally {
             await stopChild(server);
           }
-          progress(`${tag} ${name.padEnd(8)} ${BASELINE_NAMES[kind].padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.baseline[name]))}`);
+          progress(
+            `${tag} ${name.padEnd(8)} ${BASELINE_NAMES[kind].padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.baseline[name]))}`,
+          );
         };
         const onMock = async () => {
           entry.mock[name] = await runCase(mock.url, name, answer, options);
-          progress(`${tag} ${name.padEnd(8)} ${'mock'.padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.mock[name]))}`);
+          progress(
+            `${tag} ${name.padEnd(8)} ${'mock'.padEnd(14)} ${describeRun(/** @type {LoadSummary} */ (entry.mock[name]))}`,
+          );
         };
         if (round % 2 === 1) {
           await onBaseline();
@@ -214,7 +267,8 @@ async function runRounds(options, answers, fixtureFile) {
         }
       }
       entry.mockMemory = memoryOf(mock.child.pid);
-      if (entry.mockMemory) progress(`${tag} mock RSS after load ${mb(entry.mockMemory.rss)} (peak ${mb(entry.mockMemory.hwm)})`);
+      if (entry.mockMemory)
+        progress(`${tag} mock RSS after load ${mb(entry.mockMemory.rss)} (peak ${mb(entry.mockMemory.hwm)})`);
     } finally {
       await stopChild(mock);
     }
@@ -243,7 +297,12 @@ async function measureStartup(samples, tmp) {
   const timeFloor = async (kind) => {
     const started = performance.now();
     try {
-      const floor = await startBaseline(kind, { bodyFile, contentType: 'application/json; charset=utf-8', status: 200, path: '/_mock/health' });
+      const floor = await startBaseline(kind, {
+        bodyFile,
+        contentType: 'application/json; charset=utf-8',
+        status: 200,
+        path: '/_mock/health',
+      });
       try {
         await waitFor200(floor, `${floor.url}/_mock/health`, HEALTH_POLL_MS);
         floors[kind].ms.push(performance.now() - started);
@@ -251,7 +310,9 @@ async function measureStartup(samples, tmp) {
         await stopChild(floor);
       }
     } catch (err) {
-      floors[kind].failures.push(`bare ${kind === 'http' ? 'node:http' : 'Fastify'}: ${err instanceof Error ? err.message : String(err)}`);
+      floors[kind].failures.push(
+        `bare ${kind === 'http' ? 'node:http' : 'Fastify'}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   };
   for (let i = 0; i < samples; i++) {
@@ -296,16 +357,25 @@ async function measureStartup(samples, tmp) {
  * What a test suite pays that starts the mock in its own process
  * (bench/in-process-start.mjs, plain `node`, as a test runner would run it):
  * the import, each startMockServer, each reset(). Not judged against a target.
- * @returns {Promise<{ bootMs: number, importMs: number, startsMs: number[], resetsMs: number[] } | { failure: string }>}
+ * @returns {Promise<{ bootMs: number, importMs: number, startsMs: number[], resetsMs: number[] }
+ *   | { failure: string }>}
  */
 async function measureInProcessStart() {
   const script = join(BENCH_DIR, 'in-process-start.mjs');
   try {
-    const exit = await runToExit([script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)], IN_PROCESS.deadlineMs, 'bench/in-process-start.mjs');
+    const exit = await runToExit(
+      [script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)],
+      IN_PROCESS.deadlineMs,
+      'bench/in-process-start.mjs',
+    );
     const lastLine = (/** @type {string} */ text) => text.trim().split('\n').at(-1) ?? '';
-    if (exit.code !== 0) return { failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}` };
+    if (exit.code !== 0)
+      return {
+        failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}`,
+      };
     const r = JSON.parse(lastLine(exit.stdout));
-    const times = (/** @type {unknown} */ x) => Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'number');
+    const times = (/** @type {unknown} */ x) =>
+      Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'number');
     if (typeof r?.bootMs !== 'number' || typeof r.importMs !== 'number' || !times(r.startsMs) || !times(r.resetsMs)) {
       return { failure: `bench/in-process-start.mjs printed no timings: ${lastLine(exit.stdout)}` };
     }
@@ -346,7 +416,9 @@ async function measureSeeding(/** @type {number} */ rows, /** @type {number} */ 
     stdout: runs.at(-1)?.stdout ?? '',
     problems,
   };
-  progress(`seed: median ${seconds.toFixed(2)} s over ${samples} run(s) = ${rps(result.rowsPerSec)} rows/s${problems.length ? `, PROBLEMS: ${problems.join('; ')}` : ''}`);
+  progress(
+    `seed: median ${seconds.toFixed(2)} s over ${samples} run(s) = ${rps(result.rowsPerSec)} rows/s${problems.length ? `, PROBLEMS: ${problems.join('; ')}` : ''}`,
+  );
   return result;
 }
 
@@ -362,10 +434,14 @@ async function seedOnce(/** @type {number} */ rows, /** @type {string} */ file, 
     problems.push(err instanceof Error ? err.message : String(err));
   }
   const seconds = (performance.now() - started) / 1000;
-  if (exit && exit.code !== 0) problems.push(`exit code ${exit.code ?? exit.signal}: ${exit.stderr.trim().slice(0, 300)}`);
+  if (exit && exit.code !== 0)
+    problems.push(`exit code ${exit.code ?? exit.signal}: ${exit.stderr.trim().slice(0, 300)}`);
   const printed = exit ? /^total into .*?(\d+) download\(s\)$/m.exec(exit.stdout) : null;
-  if (exit && Number(printed?.[1]) !== rows) problems.push(`printed total is not ${rows} downloads: ${exit.stdout.trim().slice(-200)}`);
-  progress(`seed: ${rows} rows in ${seconds.toFixed(2)} s = ${rps(rows / seconds)} rows/s${problems.length ? `, PROBLEMS: ${problems.join('; ')}` : ''}`);
+  if (exit && Number(printed?.[1]) !== rows)
+    problems.push(`printed total is not ${rows} downloads: ${exit.stdout.trim().slice(-200)}`);
+  progress(
+    `seed: ${rows} rows in ${seconds.toFixed(2)} s = ${rps(rows / seconds)} rows/s${problems.length ? `, PROBLEMS: ${problems.join('; ')}` : ''}`,
+  );
   return { seconds, stdout: exit?.stdout.trim() ?? '', problems };
 }
 
@@ -439,17 +515,27 @@ async function main() {
     return 1;
   }
 
-  const command = ['node', relative(process.cwd(), fileURLToPath(import.meta.url)), ...process.argv.slice(2)].map(shellQuote).join(' ');
+  const command = ['node', relative(process.cwd(), fileURLToPath(import.meta.url)), ...process.argv.slice(2)]
+    .map(shellQuote)
+    .join(' ');
   const viaNpm = process.env.npm_lifecycle_event === 'bench';
   const machine = machineInfo();
   const sharing = `the load generator (autocannon, in the benchmark process) and the server under test share this machine's ${machine.cores} cores`;
-  log(`anchorbrowser-mock benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, commit ${machine.commit.slice(0, 12)}${machine.dirty ? ' (+ uncommitted changes)' : ''}`);
+  log(
+    `anchorbrowser-mock benchmark — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, commit ${machine.commit.slice(0, 12)}${machine.dirty ? ' (+ uncommitted changes)' : ''}`,
+  );
   log(`note: ${sharing}`);
-  if (machine.loadAverage > 0.5) log(`note: 1-minute load average is ${machine.loadAverage.toFixed(2)} before starting: other work will skew the numbers`);
+  if (machine.loadAverage > 0.5)
+    log(
+      `note: 1-minute load average is ${machine.loadAverage.toFixed(2)} before starting: other work will skew the numbers`,
+    );
   log(`command: ${command}${viaNpm ? ' (run by npm run bench)' : ''}\n`);
 
   const bodiesDropped = options.keepBodies ? false : dropResponseBodies();
-  if (!options.keepBodies && !bodiesDropped) log('note: could not stop autocannon from keeping response bodies (its internals changed); large-body cases are capped by it');
+  if (!options.keepBodies && !bodiesDropped)
+    log(
+      'note: could not stop autocannon from keeping response bodies (its internals changed); large-body cases are capped by it',
+    );
 
   const tmp = mkdtempSync(join(tmpdir(), 'anchorbrowser-bench-'));
   const cleanUp = () => {
@@ -477,7 +563,9 @@ async function main() {
     rounds = await runRounds(options, answers, fixtureFile);
   }
   const startup = options.cases.has('startup') ? await measureStartup(options.startupSamples, tmp) : undefined;
-  const seeding = options.cases.has('seed') ? await measureSeeding(options.seedRows, options.seedSamples, tmp) : undefined;
+  const seeding = options.cases.has('seed')
+    ? await measureSeeding(options.seedRows, options.seedSamples, tmp)
+    : undefined;
 
   /** @type {Row[]} */
   const rows = [];
@@ -491,7 +579,9 @@ async function main() {
       measured: Number.isNaN(rss) ? 'unknown' : `${mb(rss)} RSS`,
       target: `≤ ${mb(TARGETS.rssBytes)}`,
       pass: rss <= TARGETS.rssBytes,
-      notes: Number.isNaN(rss) ? 'no /proc/<pid>/status on this system' : `mock VmRSS after its load, max of ${rounds.length} round(s); peak VmHWM ${mb(hwm)}`,
+      notes: Number.isNaN(rss)
+        ? 'no /proc/<pid>/status on this system'
+        : `mock VmRSS after its load, max of ${rounds.length} round(s); peak VmHWM ${mb(hwm)}`,
     });
   }
   if (startup) {
@@ -524,7 +614,10 @@ async function main() {
 
   const table = resultsTable(rows);
   const failed = rows.filter((r) => !r.pass).map((r) => r.case);
-  const verdict = failed.length === 0 ? `All ${rows.length} targets met.` : `FAIL: ${failed.join(', ')} (${rows.length - failed.length} of ${rows.length} targets met).`;
+  const verdict =
+    failed.length === 0
+      ? `All ${rows.length} targets met.`
+      : `FAIL: ${failed.join(', ')} (${rows.length - failed.length} of ${rows.length} targets met).`;
   const settings =
     `autocannon, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up, ` +
     `${options.rounds} round(s), each case on its baseline and the mock back to back in alternating order, response bodies ${bodiesDropped ? 'counted, not kept, by autocannon (see bench/load-runs.mjs)' : 'kept by autocannon'}`;
@@ -536,7 +629,20 @@ async function main() {
 
   const outDir = resolve(options.out);
   mkdirSync(outDir, { recursive: true });
-  const md = renderMarkdown({ machine, command, viaNpm, settings, sharing, table, verdict, answers, rounds, options, startup, seeding });
+  const md = renderMarkdown({
+    machine,
+    command,
+    viaNpm,
+    settings,
+    sharing,
+    table,
+    verdict,
+    answers,
+    rounds,
+    options,
+    startup,
+    seeding,
+  });
   writeFileSync(join(outDir, 'results.md'), md);
   const json = {
     machine,
@@ -557,9 +663,11 @@ async function main() {
 }
 
 /**
- * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string, sharing: string, table: string, verdict: string,
+ * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string,
+ *   sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- *   startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number, httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[],
+ * startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number,
+ *   httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[],
  *     inProcess: Awaited<ReturnType<typeof measureInProcessStart>> }, seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
@@ -582,7 +690,7 @@ function renderMarkdown(r) {
     '',
     r.verdict,
     '',
-    'Ratios: the mean of the mock\'s req/s over the rounds divided by the mean of the baseline\'s; p99 the same way. ' +
+    "Ratios: the mean of the mock's req/s over the rounds divided by the mean of the baseline's; p99 the same way. " +
       "Latencies are taken from every response's own timing (autocannon's histogram has 1 ms resolution). " +
       'Baselines serve the bytes the mock answered for the same request, with its status and content type. ' +
       'A run with errors, timeouts or an unexpected status fails its case.',
@@ -599,7 +707,14 @@ function renderMarkdown(r) {
         loadNames.map((name) => {
           const spec = LOAD_CASES[name];
           const answer = r.answers[name];
-          return [name, spec.what, `GET ${spec.path}`, String(spec.status), `${answer?.bytes ?? '?'} B ${answer?.contentType ?? ''}`, BASELINE_NAMES[spec.baseline]];
+          return [
+            name,
+            spec.what,
+            `GET ${spec.path}`,
+            String(spec.status),
+            `${answer?.bytes ?? '?'} B ${answer?.contentType ?? ''}`,
+            BASELINE_NAMES[spec.baseline],
+          ];
         }),
         ['l', 'l', 'l', 'r', 'l', 'l'],
       ),
@@ -613,7 +728,17 @@ function renderMarkdown(r) {
             /** @type {const} */ (['baseline', 'mock']).map((side) => {
               const s = /** @type {LoadSummary} */ (round[side][name]);
               const server = side === 'mock' ? 'mock' : BASELINE_NAMES[LOAD_CASES[name].baseline];
-              return [name, String(round.round), server, rps(s.reqPerSec), ms(s.p50), ms(s.p99), rps(s.requests), rps(s.bytesPerRequest), s.problems.join('; ')];
+              return [
+                name,
+                String(round.round),
+                server,
+                rps(s.reqPerSec),
+                ms(s.p50),
+                ms(s.p99),
+                rps(s.requests),
+                rps(s.bytesPerRequest),
+                s.problems.join('; '),
+              ];
             }),
           ),
         ),

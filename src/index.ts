@@ -82,7 +82,8 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const toMs = (t: Date | number | string) => (t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : t);
+const toMs = (t: Date | number | string) =>
+  t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : t;
 
 function makeClock(option: MockServerOptions['clock']): Clock {
   if (option === undefined || typeof option === 'string') return new Clock({ mode: option ?? OPTIONS.clock.default });
@@ -95,7 +96,8 @@ const inline = (document: unknown, i: number): FixtureSource => ({ name: `fixtur
 /** The server's configuration from the options, defaulted from the options table as startMockServer() does. */
 function serverConfig(options: MockServerOptions): ServerConfig {
   const { latency: delay } = options;
-  const fixtures: NonNullable<MockServerOptions['fixtures']> = options.fixtures ?? OPTIONS.fixtures.programmatic.default;
+  const fixtures: NonNullable<MockServerOptions['fixtures']> =
+    options.fixtures ?? OPTIONS.fixtures.programmatic.default;
   return {
     host: options.host ?? OPTIONS.host.default,
     port: options.port ?? OPTIONS.port.programmatic.default,
@@ -147,7 +149,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     },
     requests(filter = {}) {
       const since = filter.since === undefined ? undefined : toMs(filter.since);
-      if (since !== undefined && Number.isNaN(since)) throw new TypeError(`requests(): since is not a valid time: ${String(filter.since)}`);
+      if (since !== undefined && Number.isNaN(since))
+        throw new TypeError(`requests(): since is not a valid time: ${String(filter.since)}`);
       return mock.journal.list({ ...filter, since });
     },
     clearRequests() {

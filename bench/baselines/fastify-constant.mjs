@@ -8,7 +8,8 @@ import process from 'node:process';
 import Fastify from 'fastify';
 
 const [bodyFile, contentType, status, path] = process.argv.slice(2);
-if (!bodyFile || !contentType || !status || !path) throw new Error('usage: fastify-constant.mjs <body-file> <content-type> <status> <path>');
+if (!bodyFile || !contentType || !status || !path)
+  throw new Error('usage: fastify-constant.mjs <body-file> <content-type> <status> <path>');
 const body = readFileSync(bodyFile, 'utf8');
 const code = Number(status);
 

@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import process from 'node:process';
 
 const [bodyFile, contentType, status] = process.argv.slice(2);
-if (!bodyFile || !contentType || !status) throw new Error('usage: http-constant.mjs <body-file> <content-type> <status>');
+if (!bodyFile || !contentType || !status)
+  throw new Error('usage: http-constant.mjs <body-file> <content-type> <status>');
 const body = readFileSync(bodyFile);
 const code = Number(status);
 const headers = { 'content-type': contentType, 'content-length': String(body.length) };

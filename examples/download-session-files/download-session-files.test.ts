@@ -21,21 +21,78 @@ const world = {
         {
           id: SESSION_ID,
           downloads: [
-            { id: 'dl-report', original_download_url: 'https://shop.example/report.pdf', origin_url: 'https://shop.example/', original_file_name: 'report.pdf', content: { text: '%PDF-1.4 quarterly report' } },
-            { id: 'dl-bytes', original_download_url: 'https://shop.example/all.bin', origin_url: 'https://shop.example/', original_file_name: 'all.bin', content: { base64: ALL_BYTES.toString('base64') } },
-            { id: 'dl-empty', original_download_url: 'https://shop.example/empty.txt', origin_url: 'https://shop.example/', original_file_name: 'empty.txt', content: { text: '' } },
-            { id: 'dl-unicode', original_download_url: 'https://shop.example/b%C3%A9r%C3%A9.txt', origin_url: 'https://shop.example/', original_file_name: 'béré – 報告.txt', content: { text: 'héllo 報告' } },
+            {
+              id: 'dl-report',
+              original_download_url: 'https://shop.example/report.pdf',
+              origin_url: 'https://shop.example/',
+              original_file_name: 'report.pdf',
+              content: { text: '%PDF-1.4 quarterly report' },
+            },
+            {
+              id: 'dl-bytes',
+              original_download_url: 'https://shop.example/all.bin',
+              origin_url: 'https://shop.example/',
+              original_file_name: 'all.bin',
+              content: { base64: ALL_BYTES.toString('base64') },
+            },
+            {
+              id: 'dl-empty',
+              original_download_url: 'https://shop.example/empty.txt',
+              origin_url: 'https://shop.example/',
+              original_file_name: 'empty.txt',
+              content: { text: '' },
+            },
+            {
+              id: 'dl-unicode',
+              original_download_url: 'https://shop.example/b%C3%A9r%C3%A9.txt',
+              origin_url: 'https://shop.example/',
+              original_file_name: 'béré – 報告.txt',
+              content: { text: 'héllo 報告' },
+            },
             // The mock generates 5000 deterministic bytes for a download given only by size.
-            { id: 'dl-large', original_download_url: 'https://shop.example/data.csv', origin_url: 'https://shop.example/', original_file_name: 'data.csv', suggested_file_name: 'data (2).csv', size: 5000 },
+            {
+              id: 'dl-large',
+              original_download_url: 'https://shop.example/data.csv',
+              origin_url: 'https://shop.example/',
+              original_file_name: 'data.csv',
+              suggested_file_name: 'data (2).csv',
+              size: 5000,
+            },
           ],
         },
         {
           id: 'sess-hostile',
           downloads: [
-            { id: 'dl-up', original_download_url: 'https://evil.example/x', origin_url: 'https://evil.example/', original_file_name: 'x', suggested_file_name: '../../escaped.sh', content: { text: 'echo pwned' } },
-            { id: 'dl-dots', original_download_url: 'https://evil.example/y', origin_url: 'https://evil.example/', original_file_name: 'y', suggested_file_name: '..', content: { text: 'dots' } },
-            { id: 'dl-same-1', original_download_url: 'https://evil.example/a', origin_url: 'https://evil.example/', original_file_name: 'a.txt', content: { text: 'first' } },
-            { id: 'dl-same-2', original_download_url: 'https://evil.example/a', origin_url: 'https://evil.example/', original_file_name: 'A.txt', content: { text: 'second' } },
+            {
+              id: 'dl-up',
+              original_download_url: 'https://evil.example/x',
+              origin_url: 'https://evil.example/',
+              original_file_name: 'x',
+              suggested_file_name: '../../escaped.sh',
+              content: { text: 'echo pwned' },
+            },
+            {
+              id: 'dl-dots',
+              original_download_url: 'https://evil.example/y',
+              origin_url: 'https://evil.example/',
+              original_file_name: 'y',
+              suggested_file_name: '..',
+              content: { text: 'dots' },
+            },
+            {
+              id: 'dl-same-1',
+              original_download_url: 'https://evil.example/a',
+              origin_url: 'https://evil.example/',
+              original_file_name: 'a.txt',
+              content: { text: 'first' },
+            },
+            {
+              id: 'dl-same-2',
+              original_download_url: 'https://evil.example/a',
+              origin_url: 'https://evil.example/',
+              original_file_name: 'A.txt',
+              content: { text: 'second' },
+            },
           ],
         },
       ],
@@ -83,7 +140,11 @@ t.test('every file of the session is written under its suggested name, byte for 
   for (const file of written) {
     t.equal(file.path, join(dest, file.fileName));
     const item = list.data?.items?.find((i) => i.id === file.id);
-    t.same(readFileSync(file.path), await served(item?.file_link ?? ''), `${file.fileName} on disk is what the mock serves`);
+    t.same(
+      readFileSync(file.path),
+      await served(item?.file_link ?? ''),
+      `${file.fileName} on disk is what the mock serves`,
+    );
     t.equal(file.bytes, item?.size, `${file.fileName} has the listed size`);
   }
 });
@@ -134,15 +195,27 @@ t.test('an unknown session rejects with NotFoundError and writes nothing', async
   const dest = join(t.testdir(), 'out');
   const err = await downloadSessionFiles(clientFor(mock), 'no-such-session', dest).catch((e: unknown) => e);
   t.type(err, NotFoundError);
-  t.same((err as NotFoundError).error, { error: { code: 404, message: 'The browser session or its downloads metadata could not be found.' } });
+  t.same((err as NotFoundError).error, {
+    error: { code: 404, message: 'The browser session or its downloads metadata could not be found.' },
+  });
   t.notOk(existsSync(dest), 'the folder was not even created');
 });
 
 t.test('a flaky 503 is retried by the SDK and every file still arrives', async (t) => {
   const mock = await startMock(t);
   // The list and one file fail once each; retry-after-ms keeps the SDK's wait short.
-  mock.faults.add({ path: `/v1/sessions/${SESSION_ID}/downloads`, status: 503, times: 1, headers: { 'retry-after-ms': '10' } });
-  mock.faults.add({ path: `/sessions/${SESSION_ID}/downloads/dl-bytes/fetch`, status: 503, times: 1, headers: { 'retry-after-ms': '10' } });
+  mock.faults.add({
+    path: `/v1/sessions/${SESSION_ID}/downloads`,
+    status: 503,
+    times: 1,
+    headers: { 'retry-after-ms': '10' },
+  });
+  mock.faults.add({
+    path: `/sessions/${SESSION_ID}/downloads/dl-bytes/fetch`,
+    status: 503,
+    times: 1,
+    headers: { 'retry-after-ms': '10' },
+  });
   const dest = t.testdir();
   const written = await downloadSessionFiles(clientFor(mock), SESSION_ID, dest);
   t.equal(written.length, 5);
@@ -166,5 +239,8 @@ t.test('without retries a 503 rejects; files saved before it stay, and no partia
 t.test('a file_link on another host is refused before the key is sent there', async (t) => {
   const mock = await startMock(t, { publicUrl: 'http://files.elsewhere.invalid' });
   const err = await downloadSessionFiles(clientFor(mock), SESSION_ID, t.testdir()).catch((e: unknown) => e);
-  t.match(err, { message: /file_link is on http:\/\/files\.elsewhere\.invalid, not http:\/\/127\.0\.0\.1:\d+; not sending the API key there/ });
+  t.match(err, {
+    message:
+      /file_link is on http:\/\/files\.elsewhere\.invalid, not http:\/\/127\.0\.0\.1:\d+; not sending the API key there/,
+  });
 });

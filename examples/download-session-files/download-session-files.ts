@@ -56,9 +56,13 @@ export async function downloadSessionFiles(
     const id = item.id ?? '';
     if (!item.file_link) throw new Error(`download "${id}" has no file_link`);
     const origin = new URL(item.file_link).origin;
-    if (origin !== apiOrigin) throw new Error(`download "${id}": file_link is on ${origin}, not ${apiOrigin}; not sending the API key there`);
+    if (origin !== apiOrigin)
+      throw new Error(`download "${id}": file_link is on ${origin}, not ${apiOrigin}; not sending the API key there`);
 
-    const fileName = claim(safeFileName(item.suggested_file_name ?? item.original_file_name ?? '', safeFileName(id)), taken);
+    const fileName = claim(
+      safeFileName(item.suggested_file_name ?? item.original_file_name ?? '', safeFileName(id)),
+      taken,
+    );
     const path = join(dir, fileName);
     if (dirname(path) !== dir) throw new Error(`unsafe file name ${JSON.stringify(fileName)}`); // cannot happen after safeFileName
 
@@ -89,7 +93,10 @@ export function safeFileName(name: string, fallback = 'download'): string {
   return stem.join('') + ext;
 }
 
-/** `name`, or "name (2).ext", "name (3).ext"… if an earlier file took it (compared case-insensitively, as macOS and Windows do). */
+/**
+ * `name`, or "name (2).ext", "name (3).ext"… if an earlier file took it (compared case-insensitively, as
+ * macOS and Windows do).
+ */
 function claim(name: string, taken: Set<string>): string {
   const ext = extname(name);
   const stem = name.slice(0, name.length - ext.length);

@@ -123,7 +123,11 @@ function parseArgv(
 /** The raw value of the option's variable, read as its kind says; empty counts as unset. */
 function fromEnvironment(spec: OptionSpec, text: string | undefined): RawValue | undefined {
   if (text === undefined || text === '') return undefined;
-  if (spec.kind === 'list') return text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (spec.kind === 'list')
+    return text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
   if (spec.kind !== 'boolean') return text;
   const v = text.trim().toLowerCase();
   if (!TRUE.has(v) && !FALSE.has(v)) {

@@ -65,11 +65,7 @@ export class BucketRegistry {
 
   take(keyHash: string, limit: RateLimit, now: number): TakeResult {
     let bucket = this.#buckets.get(keyHash);
-    if (
-      !bucket ||
-      bucket.limit.capacity !== limit.capacity ||
-      bucket.limit.refillPerSecond !== limit.refillPerSecond
-    ) {
+    if (!bucket || bucket.limit.capacity !== limit.capacity || bucket.limit.refillPerSecond !== limit.refillPerSecond) {
       bucket = new TokenBucket(limit, now);
       this.#buckets.set(keyHash, bucket);
     }

@@ -56,7 +56,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 1024 },
     // zod validates and serializes; given here (not set later), Fastify never
     // loads Ajv and fast-json-stringify, which it would otherwise build at start.
-    schemaController: { compilersFactory: { buildValidator: () => validatorCompiler as never, buildSerializer: () => serializerCompiler as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: () => validatorCompiler as never,
+        buildSerializer: () => serializerCompiler as never,
+      },
+    },
     // Node's own bare 400 for a request without Host would skip the envelope;
     // no route here depends on Host.
     http: { requireHostHeader: false },
@@ -73,7 +78,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
       const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-      socket.end(rawErrorResponse(tooLarge ? 431 : 400, tooLarge ? 'Request headers are too large.' : 'Malformed HTTP request.'));
+      socket.end(
+        rawErrorResponse(tooLarge ? 431 : 400, tooLarge ? 'Request headers are too large.' : 'Malformed HTTP request.'),
+      );
     },
   });
   app.decorate('mock', mock);
@@ -81,7 +88,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const lists = new DownloadListCache(mock.store);
   installListFastPath(app, lists, options.requestLogging === true);
   // Node drops CONNECT requests unless someone listens for them.
-  app.server.on('connect', (_request, socket: Duplex) => socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')));
+  app.server.on('connect', (_request, socket: Duplex) =>
+    socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')),
+  );
   const routes = collectRoutes(app);
 
   app.addHook('onRequest', (_request, reply, done) => {
@@ -103,7 +112,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi, { version: PACKAGE_VERSION });
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
-  if (options.admin !== false) await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
+  if (options.admin !== false)
+    await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
   return app;
 }

@@ -33,7 +33,10 @@ export function errorBody(code: number, message: string): ErrorBody {
 
 // The envelopes answered most often, serialized once.
 const preserialized = new Map<string, string>(
-  Object.entries(MESSAGES).map(([code, message]) => [`${code} ${message}`, JSON.stringify(errorBody(Number(code), message))]),
+  Object.entries(MESSAGES).map(([code, message]) => [
+    `${code} ${message}`,
+    JSON.stringify(errorBody(Number(code), message)),
+  ]),
 );
 
 /** The envelope as JSON text. */

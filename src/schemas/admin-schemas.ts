@@ -24,7 +24,12 @@ export const FaultRuleInput = z
       .optional()
       .describe('Match the request path: "*" alone matches any path; else it starts with /, * matching any run.'),
     session_id: Id.optional().describe('Match only requests for this session.'),
-    api_key: z.string().min(1).max(256).optional().describe('Match only requests made with this key (stored hashed, listed by fingerprint).'),
+    api_key: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe('Match only requests made with this key (stored hashed, listed by fingerprint).'),
     status: z
       .literal(FAULT_STATUSES, { error: `must be one of ${FAULT_STATUSES.join(', ')}` })
       .optional()
@@ -33,7 +38,10 @@ export const FaultRuleInput = z
       .record(
         z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'),
         // What Node accepts in a header value: tab, visible ASCII, space, and obs-text.
-        z.string().max(8192).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must be a valid header value (no control characters)'),
+        z
+          .string()
+          .max(8192)
+          .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must be a valid header value (no control characters)'),
       )
       .optional()
       .describe('Extra response headers with status, e.g. {"retry-after": "1"}.'),
@@ -45,7 +53,10 @@ export const FaultRuleInput = z
   .refine((r) => r.status !== undefined || r.error !== undefined || r.delay_ms !== undefined, {
     message: 'a rule needs status, error or delay_ms',
   })
-  .refine((r) => r.headers === undefined || r.status !== undefined, { message: 'headers go with status', path: ['headers'] });
+  .refine((r) => r.headers === undefined || r.status !== undefined, {
+    message: 'headers go with status',
+    path: ['headers'],
+  });
 export type FaultRuleInput = z.output<typeof FaultRuleInput>;
 
 export const FaultRuleView = z
@@ -126,7 +137,13 @@ export const JournalQuery = z.strictObject({
   session_id: z.string().optional(),
   status: z.coerce.number().int().min(0).max(599).optional(),
   since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time.'),
-  limit: z.coerce.number().int().min(1).max(1_000_000).optional().describe('Only the newest N matches (still oldest first).'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe('Only the newest N matches (still oldest first).'),
 });
 
 export const JournalResponse = z

@@ -29,7 +29,10 @@ export const ApiKey = z
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2025-01-18T03:34:56.043Z' });
+const Timestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time, e.g. 2025-01-18T03:34:56.043Z',
+});
 
 export const RateLimitSchema = z.strictObject({
   capacity: z.int().min(1, 'must be an integer >= 1'),
@@ -40,7 +43,9 @@ export const ApiKeyEntry = z.union([ApiKey, z.strictObject({ key: ApiKey, rate_l
   error: 'must be a key string or {key, rate_limit}',
 });
 
-const Base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be valid base64');
+const Base64 = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be valid base64');
 
 export const ContentSchema = z.union(
   [
@@ -59,9 +64,16 @@ export const DownloadFixture = z.strictObject({
   suggested_file_name: z.string().min(1, 'must not be empty').max(1024).optional(),
   duration: z.int().min(0, 'must be an integer >= 0').optional(),
   created_at: Timestamp.optional(),
-  content_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a media type such as application/pdf').optional(),
+  content_type: z
+    .string()
+    .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a media type such as application/pdf')
+    .optional(),
   content: ContentSchema.optional(),
-  size: z.int().min(0, 'must be an integer >= 0').max(MAX_DOWNLOAD_BYTES, `must be at most ${MAX_DOWNLOAD_BYTES} bytes`).optional(),
+  size: z
+    .int()
+    .min(0, 'must be an integer >= 0')
+    .max(MAX_DOWNLOAD_BYTES, `must be at most ${MAX_DOWNLOAD_BYTES} bytes`)
+    .optional(),
 });
 
 export const SessionFixture = z.strictObject({

@@ -38,10 +38,26 @@ export interface DownloadWithContent extends DownloadRow {
   content: Buffer | null;
 }
 
-export type DownloadUpsert = Omit<DownloadWithContent, 'created_at'> & { created_at: number | null; default_created_at: number };
+export type DownloadUpsert = Omit<DownloadWithContent, 'created_at'> & {
+  created_at: number | null;
+  default_created_at: number;
+};
 // In statement order; created_at comes again for the DO UPDATE clause.
 type DownloadParams = [
-  string, string, string, string, string, string, number, number, number | null, number, string, Buffer | null, string, number | null,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number,
+  number | null,
+  number,
+  string,
+  Buffer | null,
+  string,
+  number | null,
 ];
 
 export interface AccountCounts {
@@ -143,7 +159,12 @@ export class Store {
            rate_refill_per_second = excluded.rate_refill_per_second`,
       ),
       // created_at: the given one, else kept from the first insert.
-      upsertSession: db.prepare<{ id: string; account_id: string; created_at: number | null; default_created_at: number }>(
+      upsertSession: db.prepare<{
+        id: string;
+        account_id: string;
+        created_at: number | null;
+        default_created_at: number;
+      }>(
         `INSERT INTO sessions (id, account_id, created_at)
          VALUES (@id, @account_id, COALESCE(@created_at, @default_created_at))
          ON CONFLICT (id) DO UPDATE SET created_at = COALESCE(@created_at, sessions.created_at)`,
@@ -214,14 +235,28 @@ export class Store {
     const s = this.#stmts;
     const writer: StoreWriter = {
       insertAccount: (id) => void s.insertAccount.run(id),
-      upsertKey: (k) => void s.upsertKey.run(k.key_hash, k.fingerprint, k.account_id, k.rate_capacity, k.rate_refill_per_second),
+      upsertKey: (k) =>
+        void s.upsertKey.run(k.key_hash, k.fingerprint, k.account_id, k.rate_capacity, k.rate_refill_per_second),
       upsertSession: (row) => void s.upsertSession.run(row),
       upsertDownload: (r) =>
         s.upsertDownload.run(
-          r.id, r.session_id, r.original_download_url, r.origin_url, r.suggested_file_name, r.original_file_name,
-          r.duration, r.size, r.created_at, r.default_created_at, r.content_type, r.content, r.etag, r.created_at,
+          r.id,
+          r.session_id,
+          r.original_download_url,
+          r.origin_url,
+          r.suggested_file_name,
+          r.original_file_name,
+          r.duration,
+          r.size,
+          r.created_at,
+          r.default_created_at,
+          r.content_type,
+          r.content,
+          r.etag,
+          r.created_at,
         ).changes === 1,
-      wipe: () => this.db.exec('DELETE FROM downloads; DELETE FROM sessions; DELETE FROM api_keys; DELETE FROM accounts;'),
+      wipe: () =>
+        this.db.exec('DELETE FROM downloads; DELETE FROM sessions; DELETE FROM api_keys; DELETE FROM accounts;'),
     };
     try {
       return this.db.transaction(fn)(writer);

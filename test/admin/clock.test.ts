@@ -27,8 +27,14 @@ t.test('{"advance_ms": N} moves the manual clock forward and answers the new tim
 
 t.test('{"now": "<ISO>"} sets the time, offsets included', async (t) => {
   const mock = await startTestMock(t);
-  t.same((await admin(mock, 'POST', '/clock', { now: '2030-06-01T12:00:00.000Z' })).json.data.now, '2030-06-01T12:00:00.000Z');
-  t.same((await admin(mock, 'POST', '/clock', { now: '2030-06-01T12:00:00+02:00' })).json.data.now, '2030-06-01T10:00:00.000Z');
+  t.same(
+    (await admin(mock, 'POST', '/clock', { now: '2030-06-01T12:00:00.000Z' })).json.data.now,
+    '2030-06-01T12:00:00.000Z',
+  );
+  t.same(
+    (await admin(mock, 'POST', '/clock', { now: '2030-06-01T12:00:00+02:00' })).json.data.now,
+    '2030-06-01T10:00:00.000Z',
+  );
 });
 
 t.test('{"mode": "real"} lets the clock run from where it stood; "manual" freezes it again', async (t) => {
@@ -48,7 +54,7 @@ t.test('{"mode": "real", "now": "wall"} follows the wall clock again; the progra
   const after = Date.now();
   t.equal(res.statusCode, 200);
   t.equal(res.json.data.mode, 'real');
-  t.ok(res.json.data.epoch_ms >= before && res.json.data.epoch_ms <= after, 'the wall clock\'s time, not T0');
+  t.ok(res.json.data.epoch_ms >= before && res.json.data.epoch_ms <= after, "the wall clock's time, not T0");
   t.equal(res.json.data.now, iso(res.json.data.epoch_ms));
   const later = mock.clock.now();
   t.ok(later >= res.json.data.epoch_ms && later <= Date.now(), 'it runs with the wall clock');
@@ -118,7 +124,10 @@ t.test('advancing the clock refills a bucket: 200, 429, advance 1000 ms, 200', a
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
 });
 
-/** Fetch Session Download's SignedUrl; its 200 body is checked against the reference's shape (not in the contract copy). */
+/**
+ * Fetch Session Download's SignedUrl; its 200 body is checked against the reference's shape (not in the contract
+ * copy).
+ */
 async function signedUrl(t: Test, mock: MockServer, downloadId: string): Promise<string> {
   const res = await call(mock, `/v1/sessions/${SESSION}/downloads/${downloadId}/fetch`, { headers: keyHeader });
   t.equal(res.statusCode, 200);
@@ -142,7 +151,11 @@ t.test('advancing the clock past the TTL expires a signed URL: 200, then 403', a
   t.equal((await fetch(url)).status, 200, 'still valid at the very second it expires');
   await admin(mock, 'POST', '/clock', { advance_ms: 1000 });
   const expired = await fetch(url);
-  const body = expectContract(t, { statusCode: expired.status, headers: Object.fromEntries(expired.headers), body: await expired.text() }, 403);
+  const body = expectContract(
+    t,
+    { statusCode: expired.status, headers: Object.fromEntries(expired.headers), body: await expired.text() },
+    403,
+  );
   t.match(body.error.message, /expired/);
 
   // A fresh one works again.

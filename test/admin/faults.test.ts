@@ -22,7 +22,9 @@ t.test('a flat rule with times: 2 fails twice with 503 in the envelope, then the
   const mock = await startTestMock(t);
   const added = await admin(mock, 'POST', '/faults', { method: 'GET', session_id: SESSION, status: 503, times: 2 });
   t.equal(added.statusCode, 201);
-  t.same(added.json, { data: { id: added.json.data.id, method: 'GET', session_id: SESSION, status: 503, times: 2, remaining: 2, hits: 0 } });
+  t.same(added.json, {
+    data: { id: added.json.data.id, method: 'GET', session_id: SESSION, status: 503, times: 2, remaining: 2, hits: 0 },
+  });
   t.type(added.json.data.id, 'string');
 
   for (let i = 0; i < 2; i++) {
@@ -34,11 +36,14 @@ t.test('a flat rule with times: 2 fails twice with 503 in the envelope, then the
   t.same((await admin(mock, 'GET', '/faults')).json, { data: [] }, 'the spent rule is gone');
 
   const journal = (await admin(mock, 'GET', '/requests')).json.data.items;
-  t.same(journal.map((e: { status: number; fault_id: string | null }) => [e.status, e.fault_id]), [
-    [503, added.json.data.id],
-    [503, added.json.data.id],
-    [200, null],
-  ]);
+  t.same(
+    journal.map((e: { status: number; fault_id: string | null }) => [e.status, e.fault_id]),
+    [
+      [503, added.json.data.id],
+      [503, added.json.data.id],
+      [200, null],
+    ],
+  );
 });
 
 t.test('a rule matches only its session: other sessions answer as usual', async (t) => {
@@ -62,7 +67,11 @@ t.test('rules apply in the order added', async (t) => {
   const first = (await admin(mock, 'POST', '/faults', { path: '/v1/sessions/*', status: 500, times: 1 })).json.data;
   const second = (await admin(mock, 'POST', '/faults', { path: '/v1/sessions/*', status: 504 })).json.data;
   t.not(first.id, second.id);
-  t.same((await admin(mock, 'GET', '/faults')).json.data.map((r: { id: string }) => r.id), [first.id, second.id], 'listed in order');
+  t.same(
+    (await admin(mock, 'GET', '/faults')).json.data.map((r: { id: string }) => r.id),
+    [first.id, second.id],
+    'listed in order',
+  );
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 500);
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 504);
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 504);
@@ -130,10 +139,13 @@ t.test('error "empty" closes the connection without a reply', async (t) => {
   const err = await connectionFailure(t, call(mock, listUrl(SESSION), { headers: keyHeader }));
   t.type(err, TypeError, 'fetch failed');
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
-  t.same(mock.requests().map((e) => [e.status, e.fault_id]), [
-    [0, rule.id],
-    [200, null],
-  ]);
+  t.same(
+    mock.requests().map((e) => [e.status, e.fault_id]),
+    [
+      [0, rule.id],
+      [200, null],
+    ],
+  );
 });
 
 t.test('delay_ms delays the answer; a delay-only rule then answers normally', async (t) => {
@@ -153,7 +165,10 @@ t.test('DELETE /_mock/faults/:id removes one rule; an unknown id answers 404', a
   const b = (await admin(mock, 'POST', '/faults', { session_id: OTHER_SESSION, status: 500 })).json.data;
   const removed = await admin(mock, 'DELETE', `/faults/${a.id}`);
   t.equal(removed.statusCode, 204);
-  t.same((await admin(mock, 'GET', '/faults')).json.data.map((r: { id: string }) => r.id), [b.id]);
+  t.same(
+    (await admin(mock, 'GET', '/faults')).json.data.map((r: { id: string }) => r.id),
+    [b.id],
+  );
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
   expectEnvelope(t, await admin(mock, 'DELETE', `/faults/${a.id}`), 404);
   expectEnvelope(t, await admin(mock, 'DELETE', '/faults/nope'), 404);

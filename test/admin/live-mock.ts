@@ -10,7 +10,12 @@ export const keyHeader = { 'anchor-api-key': KEY };
 
 /** startMockServer with the small world, no rate limit and a manual clock at T0; closed at teardown. */
 export async function startTestMock(t: Test, options: MockServerOptions = {}): Promise<MockServer> {
-  const mock = await startMockServer({ fixtures: [smallWorld], rateLimit: false, clock: { mode: 'manual', now: T0 }, ...options });
+  const mock = await startMockServer({
+    fixtures: [smallWorld],
+    rateLimit: false,
+    clock: { mode: 'manual', now: T0 },
+    ...options,
+  });
   t.teardown(() => mock.close());
   return mock;
 }
@@ -48,13 +53,18 @@ export async function admin(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<HttpAnswer & { json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<HttpAnswer & { json: any }> {
   const res = await call(mock, `/_mock${path}`, { method, body, headers });
   return { ...res, json: res.body === '' ? undefined : JSON.parse(res.body) };
 }
 
 /** Asserts the error envelope {"error":{"code","message"}} of a /_mock answer. */
-export function expectEnvelope(t: Test, res: HttpAnswer | { statusCode: number; headers: Record<string, unknown>; body: string }, status: number) {
+export function expectEnvelope(
+  t: Test,
+  res: HttpAnswer | { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+) {
   t.equal(res.statusCode, status, `status ${status}`);
   t.match(String(res.headers['content-type']), /^application\/json/, 'JSON content type');
   const body = JSON.parse(res.body) as { error: { code: number; message: string; problems?: unknown[] } };

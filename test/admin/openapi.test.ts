@@ -20,7 +20,10 @@ t.test('/openapi.json lists every /_mock route under the tag "Mock control"', as
   const res = await app.inject({ url: '/openapi.json' });
   t.equal(res.statusCode, 200);
   const doc = JSON.parse(res.body) as Doc;
-  t.ok(doc.tags.some((tag) => tag.name === 'Mock control'), 'the tag is declared');
+  t.ok(
+    doc.tags.some((tag) => tag.name === 'Mock control'),
+    'the tag is declared',
+  );
 
   const control = operations(doc).filter((op) => op.path.startsWith('/_mock'));
   t.same(control.map((op) => `${op.method.toUpperCase()} ${op.path}`).sort(), [

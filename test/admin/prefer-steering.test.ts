@@ -14,7 +14,11 @@ const MESSAGES = {
 
 t.test('Prefer: code=404 answers the contract 404 for an existing session with a valid key', async (t) => {
   const { app } = await buildTestApp(t);
-  const body = expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'code=404' } }), 404);
+  const body = expectContract(
+    t,
+    await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'code=404' } }),
+    404,
+  );
   t.same(body, { error: { code: 404, message: MESSAGES[404] } });
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: key }), 200);
 });
@@ -23,7 +27,11 @@ t.test('Prefer: code=401, 404 and 429 answer the same with no key at all, or an 
   const { app } = await buildTestApp(t);
   for (const code of [401, 404, 429] as const) {
     for (const headers of [{}, { 'anchor-api-key': 'ak_nope_nope' }]) {
-      const body = expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...headers, prefer: `code=${code}` } }), code);
+      const body = expectContract(
+        t,
+        await app.inject({ url: listUrl(SESSION), headers: { ...headers, prefer: `code=${code}` } }),
+        code,
+      );
       t.same(body, { error: { code, message: MESSAGES[code] } });
     }
   }
@@ -39,7 +47,8 @@ t.test('Prefer: code=429 carries the retry-after headers the SDK waits for', asy
 
 t.test('a forced answer takes no token from the bucket', async (t) => {
   const { app } = await buildTestApp(t, { rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
-  for (let i = 0; i < 5; i++) expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'code=404' } }), 404);
+  for (let i = 0; i < 5; i++)
+    expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'code=404' } }), 404);
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: key }), 200);
 });
 
@@ -51,7 +60,11 @@ t.test('Prefer works on every keyed emulated route: Fetch Session Download and f
 
 t.test('Prefer is read among other preferences, as RFC 7240 allows', async (t) => {
   const { app } = await buildTestApp(t);
-  expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'respond-async, code=404' } }), 404);
+  expectContract(
+    t,
+    await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'respond-async, code=404' } }),
+    404,
+  );
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: 'code="429"' } }), 429);
 });
 
@@ -64,8 +77,16 @@ t.test('Prefer: code=200 is the normal answer', async (t) => {
 t.test('an undeclared code answers 400 naming the allowed ones', async (t) => {
   const { app } = await buildTestApp(t);
   for (const code of ['418', '500', '403', 'abc', '']) {
-    const body = expectContract(t, await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: `code=${code}` } }), 400);
-    t.equal(body.error.message, `Prefer: code=${code} is not a response of this route; allowed: 200, 401, 404, 429.`, code);
+    const body = expectContract(
+      t,
+      await app.inject({ url: listUrl(SESSION), headers: { ...key, prefer: `code=${code}` } }),
+      400,
+    );
+    t.equal(
+      body.error.message,
+      `Prefer: code=${code} is not a response of this route; allowed: 200, 401, 404, 429.`,
+      code,
+    );
   }
 });
 
@@ -73,8 +94,11 @@ t.test('the journal marks a forced answer with forced: true', async (t) => {
   const { app } = await buildTestApp(t);
   await app.inject({ url: listUrl(SESSION), headers: { prefer: 'code=404' } });
   await app.inject({ url: listUrl(SESSION), headers: key });
-  t.same(app.mock.journal.list().map((e) => [e.status, e.forced]), [
-    [404, true],
-    [200, false],
-  ]);
+  t.same(
+    app.mock.journal.list().map((e) => [e.status, e.forced]),
+    [
+      [404, true],
+      [200, false],
+    ],
+  );
 });

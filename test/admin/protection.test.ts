@@ -33,10 +33,18 @@ t.test('with an admin token, every /_mock route answers 401 without it or with a
   const mock = await startTestMock(t, { adminToken: 'tok' });
   for (const authorization of [undefined, 'Bearer wrong', 'Bearer tok2', 'Bearer ', 'Basic dG9rOnRvaw==', 'tok']) {
     for (const route of ADMIN_ROUTES) {
-      const res = await call(mock, route.path, { method: route.method, body: route.body, headers: authorization === undefined ? {} : { authorization } });
+      const res = await call(mock, route.path, {
+        method: route.method,
+        body: route.body,
+        headers: authorization === undefined ? {} : { authorization },
+      });
       const what = `${route.method} ${route.path} with ${authorization ?? 'no authorization'}`;
       t.equal(res.statusCode, 401, what);
-      t.same(JSON.parse(res.body), { error: { code: 401, message: 'The /_mock API needs authorization: Bearer <admin token>.' } }, what);
+      t.same(
+        JSON.parse(res.body),
+        { error: { code: 401, message: 'The /_mock API needs authorization: Bearer <admin token>.' } },
+        what,
+      );
       t.match(res.headers['www-authenticate'], /^Bearer /, what);
     }
   }
@@ -44,14 +52,21 @@ t.test('with an admin token, every /_mock route answers 401 without it or with a
   const state = await admin(mock, 'GET', '/state', undefined, { authorization: 'Bearer tok' });
   t.same(state.json.data.totals, smallWorldTotals);
   t.same(mock.faults.list(), []);
-  t.equal(mock.clock.now(), (await admin(mock, 'GET', '/clock', undefined, { authorization: 'Bearer tok' })).json.data.epoch_ms);
+  t.equal(
+    mock.clock.now(),
+    (await admin(mock, 'GET', '/clock', undefined, { authorization: 'Bearer tok' })).json.data.epoch_ms,
+  );
 });
 
 t.test('with an admin token, the right bearer is let through on every /_mock route', async (t) => {
   const mock = await startTestMock(t, { adminToken: 'tok' });
   mock.faults.add({ status: 500, path: '/nowhere' }); // so that DELETE /_mock/faults/f1 finds f1
   for (const route of ADMIN_ROUTES) {
-    const res = await call(mock, route.path, { method: route.method, body: route.body, headers: { authorization: 'Bearer tok' } });
+    const res = await call(mock, route.path, {
+      method: route.method,
+      body: route.body,
+      headers: { authorization: 'Bearer tok' },
+    });
     t.ok(res.statusCode < 300, `${route.method} ${route.path} answers ${res.statusCode}`);
   }
   const lower = await admin(mock, 'GET', '/state', undefined, { authorization: 'bearer tok' });
@@ -64,12 +79,20 @@ t.test('/_mock/health needs no token, and the emulated API needs only its key', 
   t.equal(health.statusCode, 200);
   t.match(JSON.parse(health.body), { status: 'ok' });
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
-  expectContract(t, await call(mock, listUrl(SESSION), { headers: { ...keyHeader, authorization: 'Bearer wrong' } }), 200);
+  expectContract(
+    t,
+    await call(mock, listUrl(SESSION), { headers: { ...keyHeader, authorization: 'Bearer wrong' } }),
+    200,
+  );
 });
 
 t.test('with a token, a caller from another host with the right bearer is let through', async (t) => {
   const { app } = await buildTestApp(t, { adminToken: 'tok' });
-  const res = await app.inject({ url: '/_mock/state', remoteAddress: '10.1.2.3', headers: { authorization: 'Bearer tok' } });
+  const res = await app.inject({
+    url: '/_mock/state',
+    remoteAddress: '10.1.2.3',
+    headers: { authorization: 'Bearer tok' },
+  });
   t.equal(res.statusCode, 200);
   const refused = await app.inject({ url: '/_mock/state', remoteAddress: '10.1.2.3' });
   expectEnvelope(t, refused, 401);
@@ -79,7 +102,12 @@ t.test('without a token, /_mock refuses callers from other hosts with 403 in the
   const { app } = await buildTestApp(t);
   for (const remoteAddress of ['10.1.2.3', '192.168.0.7', '::ffff:10.1.2.3', '2001:db8::1', '0.0.0.0']) {
     for (const route of ADMIN_ROUTES) {
-      const res = await app.inject({ method: route.method as 'GET', url: route.path, payload: route.body as object | undefined, remoteAddress });
+      const res = await app.inject({
+        method: route.method as 'GET',
+        url: route.path,
+        payload: route.body as object | undefined,
+        remoteAddress,
+      });
       const error = expectEnvelope(t, res, 403);
       t.match(error.message, /only loopback callers/, `${route.method} ${route.path} from ${remoteAddress}`);
     }
@@ -106,7 +134,11 @@ t.test('callers from other hosts still reach /_mock/health and the emulated API'
 t.test('admin: false removes the /_mock routes (404), but /_mock/health still answers', async (t) => {
   const { app } = await buildTestApp(t, { admin: false });
   for (const route of ADMIN_ROUTES) {
-    const res = await app.inject({ method: route.method as 'GET', url: route.path, payload: route.body as object | undefined });
+    const res = await app.inject({
+      method: route.method as 'GET',
+      url: route.path,
+      payload: route.body as object | undefined,
+    });
     expectEnvelope(t, res, 404);
   }
   t.equal((await app.inject({ url: '/_mock/health' })).statusCode, 200);
@@ -138,7 +170,12 @@ t.test('a body over the limit answers 413 in the envelope naming the limit, and 
     ['application/yaml', yamlOfSize(2000)],
   ] as const) {
     t.equal(Buffer.byteLength(payload), 2000);
-    const res = await app.inject({ method: 'POST', url: '/_mock/fixtures', headers: { 'content-type': type }, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/_mock/fixtures',
+      headers: { 'content-type': type },
+      payload,
+    });
     const error = expectEnvelope(t, res, 413);
     t.equal(error.message, 'Request body is larger than the limit of 1000 bytes (--body-limit).', type);
   }
@@ -151,7 +188,12 @@ t.test('a body within the limit loads', async (t) => {
     ['application/json', jsonOfSize(1000)],
     ['application/yaml', yamlOfSize(1000)],
   ] as const) {
-    const res = await app.inject({ method: 'POST', url: '/_mock/fixtures', headers: { 'content-type': type }, payload });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/_mock/fixtures',
+      headers: { 'content-type': type },
+      payload,
+    });
     t.equal(res.statusCode, 201, type);
   }
 });

@@ -45,7 +45,16 @@ t.test('every request to the emulated API is journaled, oldest first, with what 
   });
   t.type(first.duration_ms, 'number');
   t.ok(first.duration_ms >= 0);
-  t.match(second, { time: new Date(T0 + 1500).toISOString(), path: listUrl('no-such-session'), session_id: 'no-such-session', status: 404 }, 'the path without its query; the time from the mock clock');
+  t.match(
+    second,
+    {
+      time: new Date(T0 + 1500).toISOString(),
+      path: listUrl('no-such-session'),
+      session_id: 'no-such-session',
+      status: 404,
+    },
+    'the path without its query; the time from the mock clock',
+  );
   t.match(third, { path: fileUrl(SESSION, 'dl-b'), session_id: SESSION, status: 200, response_bytes: 16 });
   t.ok(first.id < second.id && second.id < third.id, 'ids increase');
 });
@@ -65,16 +74,22 @@ t.test('/_mock calls and /_mock/health are not journaled', async (t) => {
   t.same((await admin(mock, 'GET', '/requests')).json, { data: { count: 0, items: [] } });
 });
 
-t.test('a request without a key is journaled with a null fingerprint, an unknown key with its fingerprint', async (t) => {
-  const mock = await startTestMock(t);
-  expectContract(t, await call(mock, listUrl(SESSION)), 401);
-  expectContract(t, await call(mock, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_unknown_key' } }), 401);
-  const items = (await admin(mock, 'GET', '/requests')).json.data.items;
-  t.same(items.map((e: { status: number; key_fingerprint: string | null }) => [e.status, e.key_fingerprint]), [
-    [401, null],
-    [401, fingerprint('ak_unknown_key')],
-  ]);
-});
+t.test(
+  'a request without a key is journaled with a null fingerprint, an unknown key with its fingerprint',
+  async (t) => {
+    const mock = await startTestMock(t);
+    expectContract(t, await call(mock, listUrl(SESSION)), 401);
+    expectContract(t, await call(mock, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_unknown_key' } }), 401);
+    const items = (await admin(mock, 'GET', '/requests')).json.data.items;
+    t.same(
+      items.map((e: { status: number; key_fingerprint: string | null }) => [e.status, e.key_fingerprint]),
+      [
+        [401, null],
+        [401, fingerprint('ak_unknown_key')],
+      ],
+    );
+  },
+);
 
 t.test('the journal never holds a key: not of a valid key, an unknown key, or a fault rule', async (t) => {
   const mock = await startTestMock(t);
@@ -91,7 +106,10 @@ t.test('the journal never holds a key: not of a valid key, an unknown key, or a 
     t.notOk(JSON.stringify(mock.requests()).includes(key), `mock.requests() does not contain ${key}`);
     t.notOk(faults.body.includes(key), `the fault list does not contain ${key}`);
   }
-  t.same(new Set(journal.json.data.items.map((e: { key_fingerprint: string }) => e.key_fingerprint)), new Set(keys.map(fingerprint)));
+  t.same(
+    new Set(journal.json.data.items.map((e: { key_fingerprint: string }) => e.key_fingerprint)),
+    new Set(keys.map(fingerprint)),
+  );
 });
 
 t.test('filters: session_id, status, since and limit', async (t) => {
@@ -106,10 +124,16 @@ t.test('filters: session_id, status, since and limit', async (t) => {
   await call(mock, listUrl(SESSION), { headers: keyHeader });
 
   const query = async (q: string) =>
-    (await admin(mock, 'GET', `/requests?${q}`)).json.data.items.map((e: { session_id: string; time: string }) => `${e.session_id}@${(Date.parse(e.time) - T0) / 1000}`);
+    (await admin(mock, 'GET', `/requests?${q}`)).json.data.items.map(
+      (e: { session_id: string; time: string }) => `${e.session_id}@${(Date.parse(e.time) - T0) / 1000}`,
+    );
   t.same(await query(`session_id=${SESSION}`), [`${SESSION}@0`, `${SESSION}@3`]);
   t.same(await query('status=404'), ['nope@2']);
-  t.same(await query(`since=${new Date(T0 + 2000).toISOString()}`), ['nope@2', `${SESSION}@3`], 'since includes that very time');
+  t.same(
+    await query(`since=${new Date(T0 + 2000).toISOString()}`),
+    ['nope@2', `${SESSION}@3`],
+    'since includes that very time',
+  );
   t.same(await query('since=2026-01-01T01:00:01.500%2B01:00'), ['nope@2', `${SESSION}@3`], 'since accepts an offset');
   t.same(await query('limit=2'), ['nope@2', `${SESSION}@3`], 'the newest 2, oldest first');
   t.same(await query(`session_id=${SESSION}&limit=1`), [`${SESSION}@3`]);
@@ -142,5 +166,9 @@ t.test('with journalSize 3 the journal keeps only the last 3 requests', async (t
   const sessions = ['a', 'b', 'c', 'd', 'e'];
   for (const s of sessions) await call(mock, listUrl(s), { headers: keyHeader });
   const items = (await admin(mock, 'GET', '/requests')).json.data.items;
-  t.same(items.map((e: { session_id: string }) => e.session_id), ['c', 'd', 'e'], 'a and b were dropped, oldest first');
+  t.same(
+    items.map((e: { session_id: string }) => e.session_id),
+    ['c', 'd', 'e'],
+    'a and b were dropped, oldest first',
+  );
 });

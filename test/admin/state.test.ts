@@ -20,10 +20,29 @@ const extra = {
       sessions: [
         {
           id: 'sess-seeded',
-          downloads: [{ id: 'dl-seeded', original_download_url: 'https://e.example/s.txt', origin_url: 'https://e.example/', original_file_name: 's.txt', size: 5 }],
+          downloads: [
+            {
+              id: 'dl-seeded',
+              original_download_url: 'https://e.example/s.txt',
+              origin_url: 'https://e.example/',
+              original_file_name: 's.txt',
+              size: 5,
+            },
+          ],
         },
         // Overwrites a start-up download: reset must bring the original back.
-        { id: SESSION, downloads: [{ id: 'dl-a', original_download_url: 'https://e.example/changed', origin_url: 'https://e.example/', original_file_name: 'changed.bin', size: 1 }] },
+        {
+          id: SESSION,
+          downloads: [
+            {
+              id: 'dl-a',
+              original_download_url: 'https://e.example/changed',
+              origin_url: 'https://e.example/',
+              original_file_name: 'changed.bin',
+              size: 1,
+            },
+          ],
+        },
       ],
     },
   ],
@@ -53,12 +72,17 @@ t.test('POST /_mock/reset drops data loaded later and brings the start-up data b
 
   const res = await admin(mock, 'POST', '/reset');
   t.equal(res.statusCode, 200);
-  t.same(res.json, { data: { sources: [{ name: 'fixtures[0]', ...smallWorldState.totals }], totals: smallWorldState.totals } });
+  t.same(res.json, {
+    data: { sources: [{ name: 'fixtures[0]', ...smallWorldState.totals }], totals: smallWorldState.totals },
+  });
   t.same((await admin(mock, 'GET', '/state')).json, { data: smallWorldState });
 
   expectContract(t, await call(mock, listUrl('sess-seeded'), { headers: keyHeader }), 404);
   const restored = expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
-  t.match(restored.data.items.find((i: { id: string }) => i.id === 'dl-a'), { original_file_name: 'document.doc', size: 1000 });
+  t.match(
+    restored.data.items.find((i: { id: string }) => i.id === 'dl-a'),
+    { original_file_name: 'document.doc', size: 1000 },
+  );
 });
 
 t.test('POST /_mock/reset after a wipe restores the start-up data', async (t) => {

@@ -18,7 +18,12 @@ const DEADLINE_MS = 100_000;
 
 interface Report {
   rows: Array<{ case: string; pass: boolean; measured: string }>;
-  rounds: Array<{ round: number; baseline: Record<string, unknown>; mock: Record<string, unknown>; mockMemory?: { rss: number } }>;
+  rounds: Array<{
+    round: number;
+    baseline: Record<string, unknown>;
+    mock: Record<string, unknown>;
+    mockMemory?: { rss: number };
+  }>;
   startup?: {
     samplesMs: number[];
     floorMs: number[];
@@ -40,7 +45,11 @@ function plainEnv(): NodeJS.ProcessEnv {
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN, ...args], { cwd: ROOT, env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [RUN, ...args], {
+      cwd: ROOT,
+      env: plainEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -58,47 +67,76 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-t.test('a short benchmark run prints the table and writes results.md and results.json', { skip: !existsSync(CLI) && 'run `npm run build` first' }, async (t) => {
-  const out = t.testdir();
-  const args = ['--duration', '1', '--warmup', '0', '--rounds', '1', '--connections', '10'];
-  args.push('--only', 'list5,401,startup,seed,memory', '--startup-samples', '2', '--seed-rows', '2000', '--seed-samples', '2', '--out', out);
-  const { code, stdout, stderr } = await runBench(args);
-  t.equal(code, 0, `exit code (stderr: ${stderr})`);
+t.test(
+  'a short benchmark run prints the table and writes results.md and results.json',
+  { skip: !existsSync(CLI) && 'run `npm run build` first' },
+  async (t) => {
+    const out = t.testdir();
+    const args = ['--duration', '1', '--warmup', '0', '--rounds', '1', '--connections', '10'];
+    args.push(
+      '--only',
+      'list5,401,startup,seed,memory',
+      '--startup-samples',
+      '2',
+      '--seed-rows',
+      '2000',
+      '--seed-samples',
+      '2',
+      '--out',
+      out,
+    );
+    const { code, stdout, stderr } = await runBench(args);
+    t.equal(code, 0, `exit code (stderr: ${stderr})`);
 
-  const cases = ['list5', 'list5-p99', '401', 'memory', 'startup', 'seed'];
-  for (const name of cases) t.match(stdout, new RegExp(`^\\| ${name} +\\|.*\\| (PASS|FAIL) +\\|`, 'm'), `the printed table has a ${name} row`);
-  t.match(stdout, /share this machine's \d+ cores/, 'says the load generator shares the cores');
+    const cases = ['list5', 'list5-p99', '401', 'memory', 'startup', 'seed'];
+    for (const name of cases)
+      t.match(
+        stdout,
+        new RegExp(`^\\| ${name} +\\|.*\\| (PASS|FAIL) +\\|`, 'm'),
+        `the printed table has a ${name} row`,
+      );
+    t.match(stdout, /share this machine's \d+ cores/, 'says the load generator shares the cores');
 
-  const md = readFileSync(join(out, 'results.md'), 'utf8');
-  for (const name of cases) t.match(md, new RegExp(`^\\| ${name} +\\|`, 'm'), `results.md has a ${name} row`);
-  t.match(md, /^- Command: `node bench\/run\.mjs --duration 1 /m, 'results.md records the command line');
-  t.match(md, /^- Node: v\d+/m, 'results.md records the Node version');
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    for (const name of cases) t.match(md, new RegExp(`^\\| ${name} +\\|`, 'm'), `results.md has a ${name} row`);
+    t.match(md, /^- Command: `node bench\/run\.mjs --duration 1 /m, 'results.md records the command line');
+    t.match(md, /^- Node: v\d+/m, 'results.md records the Node version');
 
-  const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Report;
-  t.same(
-    report.rows.map((r) => r.case),
-    cases,
-    'results.json has one row per case',
-  );
-  t.equal(report.rounds.length, 1);
-  for (const side of ['baseline', 'mock'] as const) t.same(Object.keys(report.rounds[0]![side]).sort(), ['401', 'list5'], `the ${side} ran both load cases`);
-  t.equal(report.startup?.samplesMs.length, 2, 'two start-up samples');
-  t.same(report.startup?.floorFailures, [], 'both floors started');
-  t.equal(report.startup?.floorMs.length, 2, 'two bare Fastify start-ups');
-  t.equal(report.startup?.httpFloorMs.length, 2, 'two bare node:http start-ups');
-  t.match(md, /Node's own floor here, ms: \d+\.\d, \d+\.\d/, 'results.md lists the node:http start-ups');
-  const inProcess = report.startup?.inProcess;
-  t.ok(inProcess && !('failure' in inProcess), `the in-process start-up ran (${JSON.stringify(inProcess)})`);
-  if (inProcess && !('failure' in inProcess)) {
-    t.equal(inProcess.startsMs.length, 5, 'five in-process starts');
-    t.equal(inProcess.resetsMs.length, 20, 'twenty resets');
-    t.ok(inProcess.importMs > 0, 'the import was timed');
-  }
-  t.match(md, /### In one process[^\n]*\n\nWhat a test suite pays[^\n]*: import \d+ ms .*, later ones \d+ ms median, reset\(\) \d+\.\d ms median\./, 'results.md says what an in-process start costs');
-  t.match(stdout, /startup in one process: import \d+ ms/, 'the progress output says it too');
-  t.same(report.seeding && { rows: report.seeding.rows, problems: report.seeding.problems }, { rows: 2000, problems: [] }, 'seeding wrote 2000 rows');
-  const seedSamples = report.seeding?.secondsSamples ?? [];
-  t.equal(seedSamples.length, 2, 'two seed runs');
-  // The median of two is their mean.
-  t.equal(report.seeding?.seconds, ((seedSamples[0] ?? NaN) + (seedSamples[1] ?? NaN)) / 2, 'judged by their median');
-});
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as Report;
+    t.same(
+      report.rows.map((r) => r.case),
+      cases,
+      'results.json has one row per case',
+    );
+    t.equal(report.rounds.length, 1);
+    for (const side of ['baseline', 'mock'] as const)
+      t.same(Object.keys(report.rounds[0]![side]).sort(), ['401', 'list5'], `the ${side} ran both load cases`);
+    t.equal(report.startup?.samplesMs.length, 2, 'two start-up samples');
+    t.same(report.startup?.floorFailures, [], 'both floors started');
+    t.equal(report.startup?.floorMs.length, 2, 'two bare Fastify start-ups');
+    t.equal(report.startup?.httpFloorMs.length, 2, 'two bare node:http start-ups');
+    t.match(md, /Node's own floor here, ms: \d+\.\d, \d+\.\d/, 'results.md lists the node:http start-ups');
+    const inProcess = report.startup?.inProcess;
+    t.ok(inProcess && !('failure' in inProcess), `the in-process start-up ran (${JSON.stringify(inProcess)})`);
+    if (inProcess && !('failure' in inProcess)) {
+      t.equal(inProcess.startsMs.length, 5, 'five in-process starts');
+      t.equal(inProcess.resetsMs.length, 20, 'twenty resets');
+      t.ok(inProcess.importMs > 0, 'the import was timed');
+    }
+    t.match(
+      md,
+      /### In one process[^\n]*\n\nWhat a test suite pays[^\n]*: import \d+ ms .*, later ones \d+ ms median, reset\(\) \d+\.\d ms median\./,
+      'results.md says what an in-process start costs',
+    );
+    t.match(stdout, /startup in one process: import \d+ ms/, 'the progress output says it too');
+    t.same(
+      report.seeding && { rows: report.seeding.rows, problems: report.seeding.problems },
+      { rows: 2000, problems: [] },
+      'seeding wrote 2000 rows',
+    );
+    const seedSamples = report.seeding?.secondsSamples ?? [];
+    t.equal(seedSamples.length, 2, 'two seed runs');
+    // The median of two is their mean.
+    t.equal(report.seeding?.seconds, ((seedSamples[0] ?? NaN) + (seedSamples[1] ?? NaN)) / 2, 'judged by their median');
+  },
+);

@@ -96,11 +96,14 @@ t.test('with --db a file keeps its data, and start-up fixtures merge into it', a
   const dir = fixtures(t);
   const db = join(dir, 'kept.db');
   const first = await startCli(t, ['--db', db, '--fixtures', join(dir, 'alpha.yaml')]);
-  t.match(first.logLines().find((l) => l.url === first.url), { db });
+  t.match(
+    first.logLines().find((l) => l.url === first.url),
+    { db },
+  );
   t.equal((await first.stop()).code, 0);
   const second = await startCli(t, ['--fixtures', join(dir, 'beta.yaml')], { ANCHOR_MOCK_DB: db });
   t.equal(await listStatus(t, second, 'beta', 'sess-beta'), 200);
-  t.equal(await listStatus(t, second, 'alpha', 'sess-alpha'), 200, 'the first start\'s data is still served');
+  t.equal(await listStatus(t, second, 'alpha', 'sess-alpha'), 200, "the first start's data is still served");
 });
 
 t.test('fixtures that clash with a --db file: exit 1 naming the file and both ways out, file unchanged', async (t) => {

@@ -36,7 +36,10 @@ t.test('healthcheck is quiet about variables only serve reads, and warns about u
 
   const noisy = await runCli(t, ['healthcheck'], { ...container, ANCHOR_MOCK_HEALTH_PORT: '1' });
   t.equal(noisy.code, 0, 'a warning is not an exit: the container still becomes healthy');
-  t.match(noisy.stderr, /^anchorbrowser-mock: warning: ANCHOR_MOCK_HEALTH_PORT .* closest known one is ANCHOR_MOCK_\w+$/m);
+  t.match(
+    noisy.stderr,
+    /^anchorbrowser-mock: warning: ANCHOR_MOCK_HEALTH_PORT .* closest known one is ANCHOR_MOCK_\w+$/m,
+  );
   t.equal(noisy.stderr.split('\n').length, 2, 'one line');
 });
 

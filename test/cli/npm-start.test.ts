@@ -41,7 +41,9 @@ async function until(what: string, check: () => Promise<boolean>, deadlineMs: nu
 t.test('SIGTERM to the npm start process stops the server and frees its port', async (t) => {
   const port = await freePort();
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(npm_|TAP|ANCHOR_MOCK_|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(npm_|TAP|ANCHOR_MOCK_|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name),
+    ),
   );
   const npm = spawn('npm', ['start', '--silent', '--', '--port', String(port), '--log-level', 'warn'], {
     cwd: ROOT,

@@ -22,7 +22,20 @@ function usageError(t: Test, ...args: Parameters<typeof parseOptions>): UsageErr
 t.test('flags parse to typed values', async (t) => {
   const { values, positionals, help, version } = parseOptions(
     'serve',
-    ['--port', '4011', '--rate-refill', '0.5', '--rate-capacity', '3', '--db', ':memory:', '--no-rate-limit', '--public-url=http://mock:4010', '--log-level', 'warn'],
+    [
+      '--port',
+      '4011',
+      '--rate-refill',
+      '0.5',
+      '--rate-capacity',
+      '3',
+      '--db',
+      ':memory:',
+      '--no-rate-limit',
+      '--public-url=http://mock:4010',
+      '--log-level',
+      'warn',
+    ],
     {},
   );
   t.same(values, {
@@ -59,22 +72,18 @@ t.test('port 0 (pick a free one) is a valid port', async (t) => {
 });
 
 t.test('every option reads ANCHOR_MOCK_ + its flag in upper snake case', async (t) => {
-  const { values } = parseOptions(
-    'serve',
-    [],
-    {
-      ANCHOR_MOCK_HOST: '0.0.0.0',
-      ANCHOR_MOCK_PORT: '4011',
-      ANCHOR_MOCK_DB: '/tmp/x.db',
-      ANCHOR_MOCK_PUBLIC_URL: 'http://mock:4010',
-      ANCHOR_MOCK_RATE_CAPACITY: '7',
-      ANCHOR_MOCK_RATE_REFILL: '2.5',
-      ANCHOR_MOCK_NO_RATE_LIMIT: '1',
-      ANCHOR_MOCK_SIGNING_SECRET: 's3cret',
-      ANCHOR_MOCK_SIGNED_URL_TTL: '60',
-      ANCHOR_MOCK_LOG_LEVEL: 'debug',
-    },
-  );
+  const { values } = parseOptions('serve', [], {
+    ANCHOR_MOCK_HOST: '0.0.0.0',
+    ANCHOR_MOCK_PORT: '4011',
+    ANCHOR_MOCK_DB: '/tmp/x.db',
+    ANCHOR_MOCK_PUBLIC_URL: 'http://mock:4010',
+    ANCHOR_MOCK_RATE_CAPACITY: '7',
+    ANCHOR_MOCK_RATE_REFILL: '2.5',
+    ANCHOR_MOCK_NO_RATE_LIMIT: '1',
+    ANCHOR_MOCK_SIGNING_SECRET: 's3cret',
+    ANCHOR_MOCK_SIGNED_URL_TTL: '60',
+    ANCHOR_MOCK_LOG_LEVEL: 'debug',
+  });
   t.same(values, {
     host: '0.0.0.0',
     port: 4011,
@@ -91,12 +100,17 @@ t.test('every option reads ANCHOR_MOCK_ + its flag in upper snake case', async (
 
 t.test('a list flag repeats; its variable is comma-separated, trimmed, blanks dropped', async (t) => {
   t.same(parseOptions('serve', ['--fixtures', 'a.yaml', '--fixtures', 'dir/'], {}).values.fixtures, ['a.yaml', 'dir/']);
-  t.same(parseOptions('serve', [], { ANCHOR_MOCK_FIXTURES: ' a.yaml , b.yaml,,' }).values.fixtures, ['a.yaml', 'b.yaml']);
+  t.same(parseOptions('serve', [], { ANCHOR_MOCK_FIXTURES: ' a.yaml , b.yaml,,' }).values.fixtures, [
+    'a.yaml',
+    'b.yaml',
+  ]);
   t.same(parseOptions('serve', [], { ANCHOR_MOCK_FIXTURES: 'only.json' }).values.fixtures, ['only.json']);
 });
 
 t.test('a list flag replaces the whole list from the variable', async (t) => {
-  t.same(parseOptions('serve', ['--fixtures', 'c.yaml'], { ANCHOR_MOCK_FIXTURES: 'a.yaml,b.yaml' }).values.fixtures, ['c.yaml']);
+  t.same(parseOptions('serve', ['--fixtures', 'c.yaml'], { ANCHOR_MOCK_FIXTURES: 'a.yaml,b.yaml' }).values.fixtures, [
+    'c.yaml',
+  ]);
 });
 
 t.test('boolean variables read true/false/1/0, in any case, around blanks', async (t) => {
@@ -111,8 +125,16 @@ t.test('boolean variables read true/false/1/0, in any case, around blanks', asyn
     [' 0\n', false],
   ];
   for (const [raw, expected] of cases) {
-    t.equal(parseOptions('serve', [], { ANCHOR_MOCK_NO_RATE_LIMIT: raw }).values['no-rate-limit'], expected, JSON.stringify(raw));
-    t.equal(parseOptions('serve', [], { ANCHOR_MOCK_NO_FIXTURES: raw }).values['no-fixtures'], expected, `no-fixtures ${JSON.stringify(raw)}`);
+    t.equal(
+      parseOptions('serve', [], { ANCHOR_MOCK_NO_RATE_LIMIT: raw }).values['no-rate-limit'],
+      expected,
+      JSON.stringify(raw),
+    );
+    t.equal(
+      parseOptions('serve', [], { ANCHOR_MOCK_NO_FIXTURES: raw }).values['no-fixtures'],
+      expected,
+      `no-fixtures ${JSON.stringify(raw)}`,
+    );
   }
 });
 
@@ -130,7 +152,10 @@ t.test('a boolean flag takes no value', async (t) => {
 });
 
 t.test('an empty variable counts as unset', async (t) => {
-  t.same(parseOptions('serve', [], { ANCHOR_MOCK_PORT: '', ANCHOR_MOCK_NO_RATE_LIMIT: '', ANCHOR_MOCK_FIXTURES: '' }).values, {});
+  t.same(
+    parseOptions('serve', [], { ANCHOR_MOCK_PORT: '', ANCHOR_MOCK_NO_RATE_LIMIT: '', ANCHOR_MOCK_FIXTURES: '' }).values,
+    {},
+  );
 });
 
 t.test('flags win over variables, each option on its own', async (t) => {
@@ -212,7 +237,20 @@ t.test('usage errors are one line naming the flag or variable and what was given
 
 t.test('optionsHelp lists each option of a command with its variable', async (t) => {
   const serve = optionsHelp('serve');
-  for (const flag of ['host', 'port', 'db', 'fixtures', 'no-fixtures', 'public-url', 'rate-capacity', 'rate-refill', 'no-rate-limit', 'signing-secret', 'signed-url-ttl', 'log-level']) {
+  for (const flag of [
+    'host',
+    'port',
+    'db',
+    'fixtures',
+    'no-fixtures',
+    'public-url',
+    'rate-capacity',
+    'rate-refill',
+    'no-rate-limit',
+    'signing-secret',
+    'signed-url-ttl',
+    'log-level',
+  ]) {
     t.match(serve, new RegExp(`--${flag}\\b`), `serve: --${flag}`);
     t.match(serve, `env ANCHOR_MOCK_${flag.replaceAll('-', '_').toUpperCase()}`, `serve: variable of --${flag}`);
   }

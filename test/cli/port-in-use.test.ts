@@ -31,7 +31,10 @@ t.test('a second start on the port of a running mock names it (pid, version, sta
 });
 
 t.test('a start on a port another program holds says EADDRINUSE, naming the port and --port', async (t) => {
-  const port = await listening(t, createServer((socket) => socket.destroy()));
+  const port = await listening(
+    t,
+    createServer((socket) => socket.destroy()),
+  );
   const res = await runCli(t, ['--db', ':memory:', '--port', String(port)]);
   t.equal(res.code, 1, 'exit code 1');
   t.match(res.stderr, `anchorbrowser-mock: cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);

@@ -139,7 +139,9 @@ export async function startCli(
       }
     };
     child.stdout?.on('data', look);
-    void exited.then((e) => reject(new Error(`serve exited (${e.code ?? e.signal}) before listening:\n${e.stderr}${e.stdout}`)));
+    void exited.then((e) =>
+      reject(new Error(`serve exited (${e.code ?? e.signal}) before listening:\n${e.stderr}${e.stdout}`)),
+    );
   });
   const url = await withDeadline(urlInLog, START_DEADLINE_MS, `anchorbrowser-mock ${fullArgs.join(' ')}`);
 

@@ -101,7 +101,6 @@ function recordingFetch() {
 const sdk = (server: RunningServer, options: ConstructorParameters<typeof Anchorbrowser>[0] = {}) =>
   new Anchorbrowser({ apiKey: KEY, baseURL: server.url, logLevel: 'off', ...options });
 
-
 t.test('retrieveDownloads returns the whole typed body: count and items with all nine fields', async (t) => {
   const server = await startMock(t);
   const result = await sdk(server).sessions.retrieveDownloads(SESSION);
@@ -188,20 +187,23 @@ t.test("another account's session throws the same NotFoundError", async (t) => {
   t.equal(own.data?.count, 1);
 });
 
-t.test('an empty bucket throws RateLimitError at once: resource methods make one attempt whatever the client maxRetries', async (t) => {
-  const server = await startMock(t, { rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
-  const rec = recordingFetch();
-  const client = sdk(server, { fetch: rec.fetch, maxRetries: 5 });
-  t.same(contractProblems(200, await client.sessions.retrieveDownloads(SESSION)), []);
-  const err = await rejectionOf(t, client.sessions.retrieveDownloads(SESSION));
-  t.type(err, RateLimitError);
-  const e = err as RateLimitError;
-  t.equal(e.status, 429);
-  t.same(e.error, { error: { code: 429, message: MESSAGES[429] } });
-  t.same(contractProblems(429, e.error), []);
-  t.equal(e.headers?.get('retry-after-ms'), '1000000', 'the manual clock stands still: one token takes 1000 s');
-  t.equal(rec.attempts.length, 2, 'no retry was attempted');
-});
+t.test(
+  'an empty bucket throws RateLimitError at once: resource methods make one attempt whatever the client maxRetries',
+  async (t) => {
+    const server = await startMock(t, { rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
+    const rec = recordingFetch();
+    const client = sdk(server, { fetch: rec.fetch, maxRetries: 5 });
+    t.same(contractProblems(200, await client.sessions.retrieveDownloads(SESSION)), []);
+    const err = await rejectionOf(t, client.sessions.retrieveDownloads(SESSION));
+    t.type(err, RateLimitError);
+    const e = err as RateLimitError;
+    t.equal(e.status, 429);
+    t.same(e.error, { error: { code: 429, message: MESSAGES[429] } });
+    t.same(contractProblems(429, e.error), []);
+    t.equal(e.headers?.get('retry-after-ms'), '1000000', 'the manual clock stands still: one token takes 1000 s');
+    t.equal(rec.attempts.length, 2, 'no retry was attempted');
+  },
+);
 
 t.test("with { maxRetries: 3 } the SDK's own retries wait retry-after-ms and then succeed", async (t) => {
   // A real clock: the SDK sleeps in real time, and the bucket must refill while it does.
@@ -219,7 +221,10 @@ t.test("with { maxRetries: 3 } the SDK's own retries wait retry-after-ms and the
   t.ok(attempts.length >= 2 && attempts.length <= 4, `${attempts.length} attempts: a 429, then a success`);
   t.equal(attempts[0]!.status, 429, 'the first attempt met the empty bucket');
   t.equal(attempts.at(-1)!.status, 200, 'the last attempt succeeded');
-  t.ok(attempts.slice(0, -1).every((a) => a.status === 429), 'every earlier attempt was a 429');
+  t.ok(
+    attempts.slice(0, -1).every((a) => a.status === 429),
+    'every earlier attempt was a 429',
+  );
   t.same(
     attempts.map((a) => a.requestHeaders.get('x-stainless-retry-count')),
     attempts.map((_, i) => String(i)),
@@ -229,7 +234,10 @@ t.test("with { maxRetries: 3 } the SDK's own retries wait retry-after-ms and the
   t.ok(retryAfterMs > 0 && retryAfterMs <= 100, `retry-after-ms ${retryAfterMs} is what one token takes at 10/s`);
   const gap = attempts[1]!.sentAt - attempts[0]!.receivedAt;
   // Timers may fire a fraction of a millisecond early against performance.now().
-  t.ok(gap >= retryAfterMs - 2, `the SDK waited ${gap.toFixed(1)} ms before retrying, at least retry-after-ms (${retryAfterMs})`);
+  t.ok(
+    gap >= retryAfterMs - 2,
+    `the SDK waited ${gap.toFixed(1)} ms before retrying, at least retry-after-ms (${retryAfterMs})`,
+  );
   t.ok(elapsed < 3000, `the whole call took ${elapsed.toFixed(0)} ms, not seconds`);
 });
 

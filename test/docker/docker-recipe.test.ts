@@ -28,7 +28,9 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
 };
 const BIN = Object.values(PACKAGE.bin)[0]!;
 /** The Node flags `npm start` runs the CLI with (`node <flags> <bin>`). */
-const NODE_FLAGS = (/\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js$/.exec(PACKAGE.scripts.start ?? '')?.[1] ?? '').split(' ').filter(Boolean);
+const NODE_FLAGS = (/\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js$/.exec(PACKAGE.scripts.start ?? '')?.[1] ?? '')
+  .split(' ')
+  .filter(Boolean);
 const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean; peer?: boolean }>;
 };
@@ -63,11 +65,14 @@ function execForm(text: string): string[] {
   if (!json) throw new Error(`not in exec (JSON) form: ${text}`);
   return JSON.parse(json) as string[];
 }
-const runCommands = (image: ImageTemplate) => instructionsOf(image, 'RUN').map((i) => (i.getArgumentsContent() ?? '').replace(/\s+/g, ' '));
+const runCommands = (image: ImageTemplate) =>
+  instructionsOf(image, 'RUN').map((i) => (i.getArgumentsContent() ?? '').replace(/\s+/g, ' '));
 
 const runtime = {
   workdir: only(runtimeStage.image, 'WORKDIR'),
-  env: Object.fromEntries(runtimeStage.image.getENVs().flatMap((e) => e.getProperties().map((p) => [p.getName(), p.getValue() ?? '']))),
+  env: Object.fromEntries(
+    runtimeStage.image.getENVs().flatMap((e) => e.getProperties().map((p) => [p.getName(), p.getValue() ?? ''])),
+  ),
   user: only(runtimeStage.image, 'USER'),
   expose: argsOf(instructionsOf(runtimeStage.image, 'EXPOSE')[0]!),
   volumes: instructionsOf(runtimeStage.image, 'VOLUME').flatMap(argsOf),
@@ -75,7 +80,9 @@ const runtime = {
   cmd: execForm(only(runtimeStage.image, 'CMD')),
   healthcheck: runtimeStage.image.getHEALTHCHECKs()[0],
 };
-const healthcheckFlags = Object.fromEntries(runtime.healthcheck?.getFlags().map((f) => [f.getName(), f.getValue()]) ?? []);
+const healthcheckFlags = Object.fromEntries(
+  runtime.healthcheck?.getFlags().map((f) => [f.getName(), f.getValue()]) ?? [],
+);
 const healthcheckCmd = runtime.healthcheck ? execForm(runtime.healthcheck.getRawArgumentsContent() ?? '') : [];
 /** ENTRYPOINT without the init in front: what the init starts. */
 const TINI = ['/usr/bin/tini', '--'];
@@ -95,7 +102,10 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
 }
 const COMPOSE_TEXT = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-const compose = YAML.parse(COMPOSE_TEXT) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+const compose = YAML.parse(COMPOSE_TEXT) as {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+};
 const mock = compose.services.mock!;
 const tests = compose.services.tests!;
 const environmentOf = (s: ComposeService): Record<string, string> =>
@@ -114,7 +124,9 @@ const mountsOf = (s: ComposeService) =>
 t.test('the Dockerfile lints without errors', async (t) => {
   const ERROR = 1; // DiagnosticSeverity.Error of the language server protocol
   const diagnostics = lintDockerfile(DOCKERFILE_TEXT);
-  const listed = diagnostics.map((d) => `line ${d.range.start.line + 1}: ${d.message} (severity ${d.severity})`).join('\n');
+  const listed = diagnostics
+    .map((d) => `line ${d.range.start.line + 1}: ${d.message} (severity ${d.severity})`)
+    .join('\n');
   t.same(
     diagnostics.filter((d) => d.severity === ERROR),
     [],
@@ -126,7 +138,11 @@ t.test('both stages start from the same pinned Node 20 slim image', async (t) =>
   t.ok(stages.length >= 2, 'a build stage and a runtime stage');
   for (const { from } of stages) {
     t.equal(from.getImageName(), 'node', `${from.getImage()} is the official node image`);
-    t.match(from.getImageTag() ?? '', /^20\.\d+\.\d+-\w*-?slim$/, `${from.getImage()} pins a Node 20 release, slim variant`);
+    t.match(
+      from.getImageTag() ?? '',
+      /^20\.\d+\.\d+-\w*-?slim$/,
+      `${from.getImage()} pins a Node 20 release, slim variant`,
+    );
   }
   // The addon compiled in the build stage must load in the runtime stage: same Node ABI, same glibc.
   t.equal(new Set(stages.map((s) => s.from.getImage())).size, 1, 'one base image for every stage');
@@ -136,22 +152,30 @@ t.test('both stages start from the same pinned Node 20 slim image', async (t) =>
 const buildSteps = buildStage.image.getInstructions().filter((i) => ['COPY', 'RUN'].includes(i.getKeyword()));
 const isNpmCi = (i: Instruction) => i.getKeyword() === 'RUN' && /^npm ci\b/.test(i.getArgumentsContent() ?? '');
 
-t.test('the build stage copies the sources before npm ci, whose prepare builds dist/, then prunes the devDependencies', async (t) => {
-  const runs = runCommands(buildStage.image);
-  const at = (command: string) => runs.findIndex((r) => r.startsWith(command));
-  t.match(runs[0], /apt-get install -y --no-install-recommends .*python3.*make.*g\+\+/, 'a toolchain for node-gyp');
-  t.ok(at('npm ci') > 0, 'npm ci');
-  t.ok(at('npm prune --omit=dev') > at('npm ci'), 'npm prune --omit=dev after npm ci');
-  t.match(PACKAGE.scripts.prepare, /build-if-needed/, 'npm ci runs prepare, which builds dist/');
-  const ci = buildSteps.findIndex(isNpmCi);
-  const copiedFirst = buildSteps.slice(0, ci).filter((i) => i.getKeyword() === 'COPY').flatMap((i) => argsOf(i).slice(0, -1));
-  for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'src']) {
-    t.ok(copiedFirst.includes(needed), `${needed} is copied before npm ci`);
-  }
-});
+t.test(
+  'the build stage copies the sources before npm ci, whose prepare builds dist/, then prunes the devDependencies',
+  async (t) => {
+    const runs = runCommands(buildStage.image);
+    const at = (command: string) => runs.findIndex((r) => r.startsWith(command));
+    t.match(runs[0], /apt-get install -y --no-install-recommends .*python3.*make.*g\+\+/, 'a toolchain for node-gyp');
+    t.ok(at('npm ci') > 0, 'npm ci');
+    t.ok(at('npm prune --omit=dev') > at('npm ci'), 'npm prune --omit=dev after npm ci');
+    t.match(PACKAGE.scripts.prepare, /build-if-needed/, 'npm ci runs prepare, which builds dist/');
+    const ci = buildSteps.findIndex(isNpmCi);
+    const copiedFirst = buildSteps
+      .slice(0, ci)
+      .filter((i) => i.getKeyword() === 'COPY')
+      .flatMap((i) => argsOf(i).slice(0, -1));
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts', 'src']) {
+      t.ok(copiedFirst.includes(needed), `${needed} is copied before npm ci`);
+    }
+  },
+);
 
 t.test('the runtime stage copies only production node_modules, dist/, fixtures/ and package.json', async (t) => {
-  const copies = runtimeStage.image.getCOPYs().map((c) => ({ from: c.getFromFlag()?.getValue() ?? null, args: argsOf(c) }));
+  const copies = runtimeStage.image
+    .getCOPYs()
+    .map((c) => ({ from: c.getFromFlag()?.getValue() ?? null, args: argsOf(c) }));
   const fromBuild = copies.filter((c) => c.from !== null);
   t.same(new Set(fromBuild.map((c) => c.from)), new Set([buildStage.name]), 'copies from the build stage by its name');
   t.same(fromBuild.map((c) => c.args[0]).sort(), ['/app/dist', '/app/node_modules']);
@@ -163,7 +187,7 @@ t.test('the runtime stage copies only production node_modules, dist/, fixtures/ 
 
 t.test('the runtime stage runs as node, with the env, port, volume, init and health check the CLI knows', async (t) => {
   t.equal(runtime.workdir, '/app');
-  t.equal(runtime.user, 'node', 'the image\'s unprivileged node user');
+  t.equal(runtime.user, 'node', "the image's unprivileged node user");
 
   const serveVariables = knownVariables('serve');
   for (const name of Object.keys(runtime.env).filter((n) => n.startsWith('ANCHOR_MOCK_'))) {
@@ -180,27 +204,53 @@ t.test('the runtime stage runs as node, with the env, port, volume, init and hea
 
   t.same(runtime.entrypoint.slice(0, TINI.length), TINI, 'tini is PID 1 and forwards signals');
   t.match(runCommands(runtimeStage.image)[0], /apt-get install -y --no-install-recommends tini\b/, 'tini is installed');
-  t.same(entrypointAfterInit, ['node', ...NODE_FLAGS, BIN], 'the ENTRYPOINT runs the package\'s bin with the Node flags of npm start');
+  t.same(
+    entrypointAfterInit,
+    ['node', ...NODE_FLAGS, BIN],
+    "the ENTRYPOINT runs the package's bin with the Node flags of npm start",
+  );
   t.same(runtime.cmd, ['serve']);
 
   t.ok(runtime.healthcheck, 'a HEALTHCHECK');
-  t.same(healthcheckCmd, ['node', BIN, 'healthcheck'], 'the CLI\'s healthcheck command, no curl');
+  t.same(healthcheckCmd, ['node', BIN, 'healthcheck'], "the CLI's healthcheck command, no curl");
   t.ok(knownVariables('healthcheck').has('ANCHOR_MOCK_PORT'), 'healthcheck reads the port from ENV ANCHOR_MOCK_PORT');
   t.same(healthcheckFlags, { interval: '5s', timeout: '3s', 'start-period': '5s', retries: '5' });
 });
 
 t.test('npm start and the image run the CLI with the same Node flags, and the bin stays portable', async (t) => {
-  t.same(NODE_FLAGS, ['--max-semi-space-size=8', '--single-threaded-gc'], 'the start script (see the README, Command line)');
-  t.equal(PACKAGE.scripts.start, `node scripts/build-if-needed.mjs --if-stale && exec node ${NODE_FLAGS.join(' ')} ${BIN}`);
-  t.equal(readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').split('\n', 1)[0], '#!/usr/bin/env node', 'a plain shebang: env -S is missing from BusyBox');
+  t.same(
+    NODE_FLAGS,
+    ['--max-semi-space-size=8', '--single-threaded-gc'],
+    'the start script (see the README, Command line)',
+  );
+  t.equal(
+    PACKAGE.scripts.start,
+    `node scripts/build-if-needed.mjs --if-stale && exec node ${NODE_FLAGS.join(' ')} ${BIN}`,
+  );
+  t.equal(
+    readFileSync(join(ROOT, 'src/cli/main.ts'), 'utf8').split('\n', 1)[0],
+    '#!/usr/bin/env node',
+    'a plain shebang: env -S is missing from BusyBox',
+  );
 });
 
-t.test('.dockerignore keeps installed, built and local files out of the build context, not what COPY needs', async (t) => {
-  const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-  for (const p of ['**/node_modules', 'dist', 'data/*.db', '.git']) t.ok(patterns.includes(p), `ignores ${p}`);
-  const fromContext = stages.flatMap((s) => s.image.getCOPYs().filter((c) => c.getFromFlag() === null).flatMap((c) => argsOf(c).slice(0, -1)));
-  for (const source of fromContext) t.notOk(patterns.includes(source) || patterns.includes(`**/${source}`), `${source} is sent to the build`);
-});
+t.test(
+  '.dockerignore keeps installed, built and local files out of the build context, not what COPY needs',
+  async (t) => {
+    const patterns = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const p of ['**/node_modules', 'dist', 'data/*.db', '.git']) t.ok(patterns.includes(p), `ignores ${p}`);
+    const fromContext = stages.flatMap((s) =>
+      s.image
+        .getCOPYs()
+        .filter((c) => c.getFromFlag() === null)
+        .flatMap((c) => argsOf(c).slice(0, -1)),
+    );
+    for (const source of fromContext)
+      t.notOk(patterns.includes(source) || patterns.includes(`**/${source}`), `${source} is sent to the build`);
+  },
+);
 
 // --- docker-compose.yml -----------------------------------------------------------
 
@@ -229,9 +279,18 @@ t.test('the mock service matches the image and the CLI', async (t) => {
   });
 
   const serveVariables = knownVariables('serve');
-  for (const name of Object.keys(env)) t.ok(serveVariables.has(name), `${name} is an option of serve (src/config/options.ts)`);
-  t.equal(env.ANCHOR_MOCK_PUBLIC_URL, `http://mock:${runtime.env.ANCHOR_MOCK_PORT}`, 'file_link names the address other services use');
-  t.equal(env.ANCHOR_MOCK_ADMIN_TOKEN, '${ANCHOR_MOCK_ADMIN_TOKEN:-change-me}', 'the admin token comes from the environment');
+  for (const name of Object.keys(env))
+    t.ok(serveVariables.has(name), `${name} is an option of serve (src/config/options.ts)`);
+  t.equal(
+    env.ANCHOR_MOCK_PUBLIC_URL,
+    `http://mock:${runtime.env.ANCHOR_MOCK_PORT}`,
+    'file_link names the address other services use',
+  );
+  t.equal(
+    env.ANCHOR_MOCK_ADMIN_TOKEN,
+    '${ANCHOR_MOCK_ADMIN_TOKEN:-change-me}',
+    'the admin token comes from the environment',
+  );
 
   const dbFolder = posix.dirname(env.ANCHOR_MOCK_DB ?? '');
   t.equal(dbFolder, runtime.volumes[0], "ANCHOR_MOCK_DB is a file in the image's VOLUME");
@@ -241,14 +300,22 @@ t.test('the mock service matches the image and the CLI', async (t) => {
   t.ok(data, `a volume on ${runtime.volumes[0]}`);
   t.ok(data && compose.volumes && data.source in compose.volumes, `${data?.source} is a named volume`);
   const fixtures = mounts.find((m) => m.target === env.ANCHOR_MOCK_FIXTURES);
-  t.match(fixtures, { source: './fixtures', readOnly: true }, 'ANCHOR_MOCK_FIXTURES is the read-only mount of ./fixtures');
+  t.match(
+    fixtures,
+    { source: './fixtures', readOnly: true },
+    'ANCHOR_MOCK_FIXTURES is the read-only mount of ./fixtures',
+  );
 });
 
 t.test('the tests service runs the SDK example once the mock is healthy', async (t) => {
   const env = environmentOf(tests);
   t.same(tests.depends_on, { mock: { condition: 'service_healthy' } });
   t.equal(tests.image, runtimeStage.from.getImage(), 'the same Node image as the mock');
-  t.equal(env.ANCHORBROWSER_BASE_URL, environmentOf(mock).ANCHOR_MOCK_PUBLIC_URL, 'the SDK reaches the mock where file_link points');
+  t.equal(
+    env.ANCHORBROWSER_BASE_URL,
+    environmentOf(mock).ANCHOR_MOCK_PUBLIC_URL,
+    'the SDK reaches the mock where file_link points',
+  );
   t.equal(env.ANCHORBROWSER_API_KEY, 'ak_acme_main', 'a key of the default fixtures');
   const [example, ...others] = mountsOf(tests);
   t.same(others, [], 'one mount: the example');
@@ -256,8 +323,13 @@ t.test('the tests service runs the SDK example once the mock is healthy', async 
   t.not(example?.target, tests.working_dir, 'the install runs in a folder of the container, not in the mount');
   const command = tests.command ?? '';
   const files = ['package.json', 'package-lock.json', 'test.mjs'];
-  t.match(command, `cp ${files.map((f) => `${example?.target}/${f}`).join(' ')} . && npm ci`, 'copies the example, then npm ci');
-  for (const file of files) t.ok(existsSync(join(ROOT, example?.source ?? '', file)), `${example?.source}/${file} exists`);
+  t.match(
+    command,
+    `cp ${files.map((f) => `${example?.target}/${f}`).join(' ')} . && npm ci`,
+    'copies the example, then npm ci',
+  );
+  for (const file of files)
+    t.ok(existsSync(join(ROOT, example?.source ?? '', file)), `${example?.source}/${file} exists`);
 });
 
 // --- the runtime stage, run outside Docker ---------------------------------------
@@ -271,10 +343,19 @@ interface Exit {
 /** Runs `argv` to its end (or kills it at `timeoutMs`). */
 function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Exit> {
   return new Promise((resolve) => {
-    execFile(argv[0]!, argv.slice(1), { ...options, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      argv[0]!,
+      argv.slice(1),
+      { ...options, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
+        resolve({
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          signal: e?.signal ?? null,
+          output: `${stdout}${stderr}`,
+        });
+      },
+    );
   });
 }
 
@@ -285,7 +366,9 @@ function run(argv: string[], options: { cwd: string; env: NodeJS.ProcessEnv; tim
  * setting; plus `extra`.
  */
 function containerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const inherited = Object.entries(process.env).filter(([name]) => !/^(npm_|ANCHOR_MOCK_|TAP|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name));
+  const inherited = Object.entries(process.env).filter(
+    ([name]) => !/^(npm_|ANCHOR_MOCK_|TAP|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name),
+  );
   return { ...Object.fromEntries(inherited), ...extra };
 }
 
@@ -318,7 +401,9 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   if (!existsSync(join(ROOT, BIN))) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
   const buildDir = await mkdtemp(join(tmpdir(), 'anchor-mock-build-'));
   const appDir = await mkdtemp(join(tmpdir(), 'anchor-mock-app-'));
-  t.teardown(() => Promise.all([rm(buildDir, { recursive: true, force: true }), rm(appDir, { recursive: true, force: true })]));
+  t.teardown(() =>
+    Promise.all([rm(buildDir, { recursive: true, force: true }), rm(appDir, { recursive: true, force: true })]),
+  );
   // cp -R keeps node_modules/.bin's symlinks as they are, and is several times faster than fs.cp.
   const copy = async (from: string, to: string) => {
     const copied = await run(['cp', '-R', from, to], { cwd: ROOT, env: process.env, timeoutMs: 30_000 });
@@ -354,16 +439,34 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   const buildWorkdir = only(buildStage.image, 'WORKDIR');
   for (const c of runtimeStage.image.getCOPYs()) {
     const fromBuild = c.getFromFlag() !== null;
-    await applyCopy(argsOf(c), (source) => (fromBuild ? join(buildDir, posix.relative(buildWorkdir, source)) : join(ROOT, source)), appDir);
+    await applyCopy(
+      argsOf(c),
+      (source) => (fromBuild ? join(buildDir, posix.relative(buildWorkdir, source)) : join(ROOT, source)),
+      appDir,
+    );
   }
   // The lockfile says which installed packages only the devDependencies need.
   const locked = Object.entries(LOCK.packages).filter(([path]) => path.startsWith('node_modules/'));
   const devOnly = locked.filter(([, p]) => p.dev === true).map(([path]) => path);
   const production = locked.filter(([, p]) => !p.dev && !p.devOptional && !p.optional && !p.peer).map(([path]) => path);
-  t.ok(devOnly.includes('node_modules/tap') && devOnly.includes('node_modules/typescript'), 'tap and typescript are dev-only');
-  t.same(devOnly.filter((path) => existsSync(join(appDir, path))), [], 'no dev-only package is left');
-  t.same(production.filter((path) => !existsSync(join(appDir, path))), [], 'every production package is there');
-  t.ok(existsSync(join(appDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')), 'the compiled addon is kept');
+  t.ok(
+    devOnly.includes('node_modules/tap') && devOnly.includes('node_modules/typescript'),
+    'tap and typescript are dev-only',
+  );
+  t.same(
+    devOnly.filter((path) => existsSync(join(appDir, path))),
+    [],
+    'no dev-only package is left',
+  );
+  t.same(
+    production.filter((path) => !existsSync(join(appDir, path))),
+    [],
+    'every production package is there',
+  );
+  t.ok(
+    existsSync(join(appDir, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')),
+    'the compiled addon is kept',
+  );
 
   // The image's ENV, with only the port changed so parallel runs cannot collide,
   // and compose's database file, in the folder standing for the VOLUME.
@@ -380,11 +483,15 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
-  const exited = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, output })));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, output })),
+  );
 
-  await waitForHealth(`http://127.0.0.1:${port}/_mock/health`, () => child.exitCode !== null, 10_000).catch((err: Error) => {
-    throw new Error(`${err.message}\n${output}`);
-  });
+  await waitForHealth(`http://127.0.0.1:${port}/_mock/health`, () => child.exitCode !== null, 10_000).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}\n${output}`);
+    },
+  );
 
   // The health check sees every variable compose and the image set for serve.
   const healthEnv = containerEnv({
@@ -413,9 +520,13 @@ t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK an
   child.kill('SIGTERM');
   const exit = await Promise.race([
     exited,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 10 s of SIGTERM:\n${output}`)), 10_000).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no exit within 10 s of SIGTERM:\n${output}`)), 10_000).unref(),
+    ),
   ]);
-  t.same({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, 'SIGTERM ends serve with exit 0', { output });
+  t.same({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, 'SIGTERM ends serve with exit 0', {
+    output,
+  });
 
   const down = await run(local(healthcheckCmd), { cwd: appDir, env, timeoutMs: 10_000 });
   t.equal(down.code, 1, 'the HEALTHCHECK fails once the server is gone');

@@ -148,7 +148,7 @@ t.test('setToWall: a real clock drops its offset and follows the wall clock agai
   t.equal(clock.now(), T0 + 60_250, 'an advance made since is dropped too');
 });
 
-t.test('setToWall: a manual clock stands at the wall clock\'s time, still frozen', async (t) => {
+t.test("setToWall: a manual clock stands at the wall clock's time, still frozen", async (t) => {
   const wall = fakeWall(T0);
   const clock = new Clock({ mode: 'manual', now: T0 - 5000, wall: wall.read });
   t.equal(clock.setToWall(), T0);

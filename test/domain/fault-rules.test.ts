@@ -25,7 +25,10 @@ t.test('a rule is answered with its id, what it matches, and its counters', asyn
   const view = rules.add(rule({ method: 'get', session_id: 's1', status: 503, times: 2 }));
   t.same(view, { id: 'f1', method: 'GET', session_id: 's1', status: 503, times: 2, remaining: 2, hits: 0 });
   t.equal(rules.add(rule({ status: 500 })).id, 'f2', 'ids are f1, f2, …');
-  t.same(rules.list().map((r) => r.id), ['f1', 'f2']);
+  t.same(
+    rules.list().map((r) => r.id),
+    ['f1', 'f2'],
+  );
 });
 
 t.test('with times: 2 a rule answers twice, then expires', async (t) => {
@@ -51,7 +54,13 @@ t.test('rules apply in the order added: the first match answers', async (t) => {
   t.match(rules.take(listFacts('s1')), { id: 'f1', status: 500 });
   t.match(rules.take(listFacts('s1')), { id: 'f2', status: 502 });
   t.match(rules.take(listFacts('s2')), { id: 'f3', status: 504 }, 'another session falls through to the catch-all');
-  t.same(rules.list().map((r) => [r.id, r.hits]), [['f2', 1], ['f3', 1]]);
+  t.same(
+    rules.list().map((r) => [r.id, r.hits]),
+    [
+      ['f2', 1],
+      ['f3', 1],
+    ],
+  );
 });
 
 t.test('a rule that does not match is neither used nor counted', async (t) => {
@@ -59,7 +68,13 @@ t.test('a rule that does not match is neither used nor counted', async (t) => {
   rules.add(rule({ method: 'POST', status: 500, times: 1 }));
   rules.add(rule({ session_id: 'other', status: 500, times: 1 }));
   t.equal(rules.take(listFacts('s1')), undefined);
-  t.same(rules.list().map((r) => [r.remaining, r.hits]), [[1, 0], [1, 0]]);
+  t.same(
+    rules.list().map((r) => [r.remaining, r.hits]),
+    [
+      [1, 0],
+      [1, 0],
+    ],
+  );
 });
 
 t.test('method matches whatever case the rule was written in', async (t) => {
@@ -75,7 +90,11 @@ t.test('path: * matches any run of characters, the rest literally and anchored a
   t.ok(rules.take(listFacts('anything')), 'the list of any session');
   t.ok(rules.take(listFacts('a/b')), '* also spans slashes');
   t.equal(rules.take(fileFacts('s1', 'd1')), undefined, 'not the file route');
-  t.equal(rules.take({ ...listFacts('s1'), path: '/v1/sessions/s1/downloads/d1/fetch' }), undefined, 'anchored at the end');
+  t.equal(
+    rules.take({ ...listFacts('s1'), path: '/v1/sessions/s1/downloads/d1/fetch' }),
+    undefined,
+    'anchored at the end',
+  );
   t.equal(rules.take({ ...listFacts('s1'), path: '/x/v1/sessions/s1/downloads' }), undefined, 'anchored at the start');
 
   const literal = new FaultRules();
@@ -126,7 +145,10 @@ t.test('remove takes one rule out by id; clear takes them all', async (t) => {
   t.equal(rules.remove('f2'), true);
   t.equal(rules.remove('f2'), false, 'already gone');
   t.equal(rules.remove('nope'), false);
-  t.same(rules.list().map((r) => r.id), ['f1', 'f3']);
+  t.same(
+    rules.list().map((r) => r.id),
+    ['f1', 'f3'],
+  );
   rules.clear();
   t.same(rules.list(), []);
   t.equal(rules.take(listFacts('s1')), undefined);

@@ -33,7 +33,10 @@ t.test('different seeds give different sequences', async (t) => {
 t.test('every delay is a whole number of milliseconds within [min, max], both ends reachable', async (t) => {
   const latency = new Latency({ min: 5, max: 8 }, 7);
   const values = draws(latency, 2000);
-  t.ok(values.every((v) => Number.isInteger(v) && v >= 5 && v <= 8), 'all within [5, 8]');
+  t.ok(
+    values.every((v) => Number.isInteger(v) && v >= 5 && v <= 8),
+    'all within [5, 8]',
+  );
   t.same([...new Set(values)].sort(), [5, 6, 7, 8], 'every value of the range occurs, the ends included');
 });
 
@@ -47,5 +50,8 @@ t.test('seededRandom answers numbers in [0, 1), repeatably', async (t) => {
   const a = Array.from({ length: 1000 }, () => r1());
   const b = Array.from({ length: 1000 }, () => r2());
   t.same(a, b);
-  t.ok(a.every((x) => x >= 0 && x < 1), 'all within [0, 1)');
+  t.ok(
+    a.every((x) => x >= 0 && x < 1),
+    'all within [0, 1)',
+  );
 });

@@ -96,7 +96,11 @@ t.test('limit keeps the newest N matches, still listed oldest first', async (t) 
   const journal = new RequestJournal(100);
   for (let i = 0; i < 6; i++) journal.add(record(`${i % 2 === 0 ? 'even' : 'odd'}-${i}`, i % 2 === 0 ? 200 : 404, i));
   t.same(sessions(journal.list({ limit: 2 })), ['even-4', 'odd-5']);
-  t.same(sessions(journal.list({ status: 200, limit: 2 })), ['even-2', 'even-4'], 'limit applies after the other filters');
+  t.same(
+    sessions(journal.list({ status: 200, limit: 2 })),
+    ['even-2', 'even-4'],
+    'limit applies after the other filters',
+  );
   t.equal(journal.list({ limit: 100 }).length, 6, 'a limit above the count lists everything');
 });
 
@@ -140,6 +144,8 @@ t.test('after clear the journal fills again from empty, ids still increasing', a
   t.equal(journal.list().length, 0);
   t.same(journal.list(), []);
   journal.add({ ...record('e', 503), forced: true, fault_id: 'f1', key_fingerprint: null, response_bytes: 0 });
-  t.match(journal.list(), [{ session_id: 'e', status: 503, forced: true, fault_id: 'f1', key_fingerprint: null, response_bytes: 0 }]);
+  t.match(journal.list(), [
+    { session_id: 'e', status: 503, forced: true, fault_id: 'f1', key_fingerprint: null, response_bytes: 0 },
+  ]);
   t.ok(journal.list()[0]!.id > lastId);
 });

@@ -111,16 +111,19 @@ t.test('at 0.1 tokens/s retry-after is exact despite float noise', async (t) => 
   t.same(bucket.take(T0 + 7000), { allowed: false, limit: 1, remaining: 0, resetSeconds: 3, retryAfterMs: 3000 });
 });
 
-t.test('float noise never adds a millisecond: 2001 ms into an empty 0.1/s bucket the token is 7999 ms away', async (t) => {
-  // In floating point (1 - 2.001 * 0.1) / 0.1 * 1000 is 7999.000000000001; the exact answer is 7999.
-  const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 0.1 }, T0);
-  bucket.take(T0);
-  const r = bucket.take(T0 + 2001);
-  t.equal(r.retryAfterMs, 7999);
-  t.equal(r.resetSeconds, 8);
-  t.equal(bucket.take(T0 + 2001 + 7998).allowed, false, 'one millisecond early is denied');
-  t.equal(bucket.take(T0 + 2001 + 7999).allowed, true, 'on time is allowed');
-});
+t.test(
+  'float noise never adds a millisecond: 2001 ms into an empty 0.1/s bucket the token is 7999 ms away',
+  async (t) => {
+    // In floating point (1 - 2.001 * 0.1) / 0.1 * 1000 is 7999.000000000001; the exact answer is 7999.
+    const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 0.1 }, T0);
+    bucket.take(T0);
+    const r = bucket.take(T0 + 2001);
+    t.equal(r.retryAfterMs, 7999);
+    t.equal(r.resetSeconds, 8);
+    t.equal(bucket.take(T0 + 2001 + 7998).allowed, false, 'one millisecond early is denied');
+    t.equal(bucket.take(T0 + 2001 + 7999).allowed, true, 'on time is allowed');
+  },
+);
 
 t.test('retry-after is never below 1 ms when denied, even at a very fast refill', async (t) => {
   const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 100000 }, T0);
@@ -160,19 +163,26 @@ t.test('a clock moved backwards does not drain the bucket', async (t) => {
   t.equal(r.remaining, 1);
   t.ok(Number.isFinite(r.resetSeconds) && r.resetSeconds >= 0, 'resetSeconds stays a sane number');
   bucket.take(back);
-  t.equal(bucket.take(back).retryAfterMs, 1000, 'a reading a minute earlier left exactly two tokens: now one is missing');
+  t.equal(
+    bucket.take(back).retryAfterMs,
+    1000,
+    'a reading a minute earlier left exactly two tokens: now one is missing',
+  );
 });
 
-t.test('after the clock moves backwards the bucket refills from the new reading, as retry-after promised', async (t) => {
-  const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 1 }, T0);
-  bucket.take(T0);
-  const back = T0 - 60_000;
-  const denied = bucket.take(back);
-  t.equal(denied.allowed, false);
-  t.equal(denied.retryAfterMs, 1000);
-  // Waiting what the bucket asked for must be enough, not another minute on top.
-  t.equal(bucket.take(back + denied.retryAfterMs).allowed, true);
-});
+t.test(
+  'after the clock moves backwards the bucket refills from the new reading, as retry-after promised',
+  async (t) => {
+    const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 1 }, T0);
+    bucket.take(T0);
+    const back = T0 - 60_000;
+    const denied = bucket.take(back);
+    t.equal(denied.allowed, false);
+    t.equal(denied.retryAfterMs, 1000);
+    // Waiting what the bucket asked for must be enough, not another minute on top.
+    t.equal(bucket.take(back + denied.retryAfterMs).allowed, true);
+  },
+);
 
 t.test('a limit with capacity 1 denies the second request until a full token has come back', async (t) => {
   const bucket = new TokenBucket({ capacity: 1, refillPerSecond: 0.5 }, T0);
@@ -258,7 +268,8 @@ t.test('property: random limits and time steps keep every invariant', async (t) 
       if (next.retryAfterMs > wholeTokenMs) problems.push(`fewer than 0 tokens: a wait of ${next.retryAfterMs} ms`);
       if (allowedNow === capacity && next.retryAfterMs !== wholeTokenMs) problems.push(`more than ${capacity} tokens`);
       if (r.limit !== capacity) problems.push(`limit ${r.limit}`);
-      if (!Number.isInteger(r.remaining) || r.remaining < 0 || r.remaining > capacity) problems.push(`remaining ${r.remaining}`);
+      if (!Number.isInteger(r.remaining) || r.remaining < 0 || r.remaining > capacity)
+        problems.push(`remaining ${r.remaining}`);
       if (r.remaining !== allowedNow) problems.push(`remaining ${r.remaining}, but ${allowedNow} allowed now`);
       if (!Number.isInteger(r.resetSeconds) || r.resetSeconds < 0) problems.push(`resetSeconds ${r.resetSeconds}`);
       if (!Number.isInteger(r.retryAfterMs)) problems.push(`retryAfterMs ${r.retryAfterMs} not an integer`);

@@ -64,7 +64,13 @@ export const smallWorld: FixtureDocument = {
         {
           id: OTHER_SESSION,
           downloads: [
-            { id: 'dl-g', original_download_url: 'https://example.org/g.zip', origin_url: 'https://example.org/', original_file_name: 'g.zip', size: 10 },
+            {
+              id: 'dl-g',
+              original_download_url: 'https://example.org/g.zip',
+              origin_url: 'https://example.org/',
+              original_file_name: 'g.zip',
+              size: 10,
+            },
           ],
         },
       ],
@@ -112,7 +118,11 @@ export async function buildTestApp(
 }
 
 /** Asserts the status, the JSON content type and the contract's schema for a response of the emulated API. */
-export function expectContract(t: Test, res: LightMyRequestResponse | { statusCode: number; headers: Record<string, unknown>; body: string }, status: number) {
+export function expectContract(
+  t: Test,
+  res: LightMyRequestResponse | { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+) {
   t.equal(res.statusCode, status, `status ${status}`);
   t.equal(res.headers['content-type'], JSON_CONTENT_TYPE, 'JSON content type');
   const body = JSON.parse(res.body) as unknown;

@@ -11,7 +11,10 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 export const contract = YAML.parse(
   readFileSync(new URL('../contract/list-session-downloads.openapi.yaml', import.meta.url), 'utf8'),
 ) as {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+  >;
   components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
 };
 
@@ -43,7 +46,8 @@ export function contractProblems(status: number, body: unknown): string[] {
       const r = DownloadItemComplete.safeParse(item);
       if (!r.success) problems.push(...r.error.issues.map((x) => `items[${i}].${x.path.join('.')}: ${x.message}`));
     });
-    if ((body as { data?: { count?: number } }).data?.count !== items.length) problems.push('count differs from items.length');
+    if ((body as { data?: { count?: number } }).data?.count !== items.length)
+      problems.push('count differs from items.length');
   } else {
     const error = (body as { error?: { code?: unknown; message?: unknown } }).error;
     if (error?.code !== status) problems.push(`error.code ${String(error?.code)} differs from the status ${status}`);

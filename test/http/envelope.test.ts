@@ -36,7 +36,12 @@ function rawExchange(port: number, request: string): Promise<RawResponse> {
         const colon = line.indexOf(':');
         headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
       }
-      resolve({ statusCode: Number(match[1]), reason: match[2]!, headers, body: Buffer.from(text.slice(split + 4), 'latin1').toString('utf8') });
+      resolve({
+        statusCode: Number(match[1]),
+        reason: match[2]!,
+        headers,
+        body: Buffer.from(text.slice(split + 4), 'latin1').toString('utf8'),
+      });
     });
     socket.on('connect', () => socket.write(request));
   });
@@ -174,7 +179,11 @@ t.test('over real HTTP, an unknown method answers 400 in the envelope', async (t
 
 t.test('over real HTTP, a malformed request line answers 400 in the envelope', async (t) => {
   const { port } = await listening(t);
-  for (const request of ['GET\r\n\r\n', 'GET / HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n', 'this is not http\r\n\r\n']) {
+  for (const request of [
+    'GET\r\n\r\n',
+    'GET / HTTP/1.1 extra\r\nHost: 127.0.0.1\r\n\r\n',
+    'this is not http\r\n\r\n',
+  ]) {
     const res = await rawExchange(port, request);
     expectContract(t, res, 400);
   }
@@ -182,7 +191,10 @@ t.test('over real HTTP, a malformed request line answers 400 in the envelope', a
 
 t.test('over real HTTP, headers larger than 16 KB answer 431 in the envelope', async (t) => {
   const { port } = await listening(t);
-  const res = await rawExchange(port, `GET /v1/sessions/x/downloads HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+  const res = await rawExchange(
+    port,
+    `GET /v1/sessions/x/downloads HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`,
+  );
   expectContract(t, res, 431);
   t.equal(res.reason, 'Request Header Fields Too Large');
 });

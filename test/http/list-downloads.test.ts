@@ -9,7 +9,10 @@ t.test('a session lists its downloads oldest first with all nine fields', async 
   const body = expectContract(t, res, 200);
   t.equal(body.data.count, 3);
   // created_at ascending, ties broken by id
-  t.same(body.data.items.map((i: { id: string }) => i.id), ['dl-a', 'dl-b', 'dl-c']);
+  t.same(
+    body.data.items.map((i: { id: string }) => i.id),
+    ['dl-a', 'dl-b', 'dl-c'],
+  );
   t.same(body.data.items[0], {
     id: 'dl-a',
     file_link: `http://mock.test:4010/sessions/${SESSION}/downloads/dl-a/fetch`,
@@ -31,7 +34,12 @@ t.test('a session with no downloads answers 200 with count 0 and no items', asyn
 
 t.test('a missing, empty or unknown key answers 401 in the envelope and takes no token', async (t) => {
   const { app } = await buildTestApp(t, { rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
-  for (const headers of [{}, { 'anchor-api-key': '' }, { 'anchor-api-key': 'ak_nope_nope' }, { 'anchor-api-key': 'AK_TEST_ACME' }]) {
+  for (const headers of [
+    {},
+    { 'anchor-api-key': '' },
+    { 'anchor-api-key': 'ak_nope_nope' },
+    { 'anchor-api-key': 'AK_TEST_ACME' },
+  ]) {
     const res = await app.inject({ url: listUrl(SESSION), headers });
     const body = expectContract(t, res, 401);
     t.same(body, { error: { code: 401, message: 'Invalid or missing API key.' } });
@@ -62,7 +70,11 @@ t.test("another account's session answers the same 404, revealing nothing", asyn
   expectContract(t, foreign, 404);
   t.equal(foreign.body, missing.body);
   // ...and its owner sees it.
-  expectContract(t, await app.inject({ url: listUrl(OTHER_SESSION), headers: { 'anchor-api-key': 'ak_test_globex' } }), 200);
+  expectContract(
+    t,
+    await app.inject({ url: listUrl(OTHER_SESSION), headers: { 'anchor-api-key': 'ak_test_globex' } }),
+    200,
+  );
 });
 
 t.test('an overlong or odd session id is simply not found', async (t) => {
@@ -112,7 +124,11 @@ t.test('keys have separate buckets', async (t) => {
   const { app } = await buildTestApp(t, { rateLimit: { capacity: 1, refillPerSecond: 1 } });
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: key }), 200);
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: key }), 429);
-  expectContract(t, await app.inject({ url: listUrl(OTHER_SESSION), headers: { 'anchor-api-key': 'ak_test_globex' } }), 200);
+  expectContract(
+    t,
+    await app.inject({ url: listUrl(OTHER_SESSION), headers: { 'anchor-api-key': 'ak_test_globex' } }),
+    200,
+  );
 });
 
 t.test('with rate limiting off there are no 429s and no x-ratelimit headers', async (t) => {
@@ -140,7 +156,36 @@ t.test('the list follows writes: a reload changes what is served', async (t) => 
   const before = expectContract(t, await app.inject({ url: listUrl(EMPTY_SESSION), headers: key }), 200);
   t.equal(before.data.count, 0);
   const { loadFixtures } = await import('../../src/fixture-loader/fixture-loader.js');
-  loadFixtures(store, [{ name: 'more', document: { accounts: [{ id: 'acme', sessions: [{ id: EMPTY_SESSION, downloads: [{ id: 'new', original_download_url: 'https://a.example/x', origin_url: 'https://a.example/', original_file_name: 'x.bin', size: 3 }] }] }] } }], { now: 0 });
+  loadFixtures(
+    store,
+    [
+      {
+        name: 'more',
+        document: {
+          accounts: [
+            {
+              id: 'acme',
+              sessions: [
+                {
+                  id: EMPTY_SESSION,
+                  downloads: [
+                    {
+                      id: 'new',
+                      original_download_url: 'https://a.example/x',
+                      origin_url: 'https://a.example/',
+                      original_file_name: 'x.bin',
+                      size: 3,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+    { now: 0 },
+  );
   const after = expectContract(t, await app.inject({ url: listUrl(EMPTY_SESSION), headers: key }), 200);
   t.equal(after.data.count, 1);
   t.equal(after.data.items[0].size, 3);

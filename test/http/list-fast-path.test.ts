@@ -38,14 +38,27 @@ function headerBlock(res: { raw: { res: unknown } }): string[] {
   return routeHeaders(lines.flatMap((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
 }
 
-function httpCall(port: number, path: string, options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {}): Promise<RawAnswer> {
+function httpCall(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: OutgoingHttpHeaders; body?: string } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: routeHeaders(res.rawHeaders), body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            statusCode: res.statusCode ?? 0,
+            headers: routeHeaders(res.rawHeaders),
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -56,7 +69,8 @@ async function listen(app: Awaited<ReturnType<typeof buildTestApp>>['app']): Pro
   return (app.server.address() as AddressInfo).port;
 }
 
-const withoutDuration = (entries: Array<Record<string, unknown>>) => entries.map(({ duration_ms: _d, ...rest }) => rest);
+const withoutDuration = (entries: Array<Record<string, unknown>>) =>
+  entries.map(({ duration_ms: _d, ...rest }) => rest);
 
 t.test('through a socket the list answers exactly as the Fastify route does, and journals the same', async (t) => {
   // Two mocks with the same fixtures, clock and buckets, asked the same things in the same order:
@@ -92,7 +106,15 @@ t.test('through a socket the list answers exactly as the Fastify route does, and
     t.equal(fast.statusCode, ask.status, `${ask.what}: status`);
     t.same(fast.headers, headerBlock(viaFastify), `${ask.what}: the same headers in the same order`);
     t.ok(fast.body.equals(viaFastify.rawPayload), `${ask.what}: the same body bytes`);
-    expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14) }, body: fast.body.toString('utf8') }, ask.status);
+    expectContract(
+      t,
+      {
+        statusCode: fast.statusCode,
+        headers: { 'content-type': fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14) },
+        body: fast.body.toString('utf8'),
+      },
+      ask.status,
+    );
     const rateLimited = ask.status !== 401;
     t.same(
       names(fast.headers),
@@ -109,8 +131,20 @@ t.test('through a socket the list answers exactly as the Fastify route does, and
 
   const fastJournal = viaSocket.app.mock.journal.list();
   t.equal(fastJournal.length, asks.length);
-  t.same(withoutDuration(fastJournal as never), withoutDuration(viaRoute.app.mock.journal.list() as never), 'the same journal entries');
-  t.match(fastJournal[0], { method: 'GET', path: listUrl(SESSION), session_id: SESSION, status: 200, forced: false, fault_id: null, key_fingerprint: 'ak_t…' });
+  t.same(
+    withoutDuration(fastJournal as never),
+    withoutDuration(viaRoute.app.mock.journal.list() as never),
+    'the same journal entries',
+  );
+  t.match(fastJournal[0], {
+    method: 'GET',
+    path: listUrl(SESSION),
+    session_id: SESSION,
+    status: 200,
+    forced: false,
+    fault_id: null,
+    key_fingerprint: 'ak_t…',
+  });
 });
 
 /** A bare server that answers 599 whenever the fast path passes a request on. */
@@ -133,7 +167,11 @@ t.test('the fast path takes only the everyday request and leaves the rest to Fas
   const port = await fastPathOnly(t, mock);
   const key = { 'anchor-api-key': 'ak_test_acme' };
   const handled = async (what: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
-    t.not((await httpCall(port, path, { headers: key, ...options })).statusCode, 599, `${what}: answered by the fast path`);
+    t.not(
+      (await httpCall(port, path, { headers: key, ...options })).statusCode,
+      599,
+      `${what}: answered by the fast path`,
+    );
   const passed = async (what: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
     t.equal((await httpCall(port, path, { headers: key, ...options })).statusCode, 599, `${what}: left to Fastify`);
 
@@ -149,8 +187,14 @@ t.test('the fast path takes only the everyday request and leaves the rest to Fas
   await passed('an empty id', '/v1/sessions//downloads');
   await passed('another path', '/v1/sessions/a/b/downloads');
   await passed('a Prefer header', listUrl(SESSION), { headers: { ...key, prefer: 'code=200' } });
-  await passed('a request body', listUrl(SESSION), { headers: { ...key, 'content-type': 'text/plain', 'content-length': '1' }, body: 'x' });
-  await passed('a chunked request body', listUrl(SESSION), { headers: { ...key, 'transfer-encoding': 'chunked' }, body: 'x' });
+  await passed('a request body', listUrl(SESSION), {
+    headers: { ...key, 'content-type': 'text/plain', 'content-length': '1' },
+    body: 'x',
+  });
+  await passed('a chunked request body', listUrl(SESSION), {
+    headers: { ...key, 'transfer-encoding': 'chunked' },
+    body: 'x',
+  });
 
   const rule = mock.faults.add({ status: 503, path: '/elsewhere' });
   await passed('while a fault rule is set (any rule)', listUrl(SESSION));
@@ -177,7 +221,10 @@ t.test('with per-request logging every request goes through Fastify, which logs 
   const port = await listen(app);
   const res = await httpCall(port, listUrl(SESSION), { headers: { 'anchor-api-key': 'ak_test_acme' } });
   t.equal(res.statusCode, 200);
-  t.ok(lines.some((l) => l.includes('"request completed"') && l.includes('"statusCode":200')), 'Fastify logged the request');
+  t.ok(
+    lines.some((l) => l.includes('"request completed"') && l.includes('"statusCode":200')),
+    'Fastify logged the request',
+  );
 });
 
 /**
@@ -225,25 +272,40 @@ function breakStore(t: Test, store: Store, method: 'findKey' | 'findSession') {
 }
 
 for (const broken of ['findKey', 'findSession'] as const) {
-  t.test(`an unexpected error (${broken} fails) answers 500 as the route does, is reported and journaled alike`, async (t) => {
-    const viaSocket = await buildTestApp(t);
-    const viaRoute = await buildTestApp(t);
-    const errors: unknown[] = [];
-    const port = await fastPathOnly(t, viaSocket.app.mock, (err) => errors.push(err));
-    breakStore(t, viaSocket.store, broken);
-    breakStore(t, viaRoute.store, broken);
-    const headers = { 'anchor-api-key': 'ak_test_acme' };
+  t.test(
+    `an unexpected error (${broken} fails) answers 500 as the route does, is reported and journaled alike`,
+    async (t) => {
+      const viaSocket = await buildTestApp(t);
+      const viaRoute = await buildTestApp(t);
+      const errors: unknown[] = [];
+      const port = await fastPathOnly(t, viaSocket.app.mock, (err) => errors.push(err));
+      breakStore(t, viaSocket.store, broken);
+      breakStore(t, viaRoute.store, broken);
+      const headers = { 'anchor-api-key': 'ak_test_acme' };
 
-    const fast = await httpCall(port, listUrl(SESSION), { headers });
-    const viaFastify = await viaRoute.app.inject({ url: listUrl(SESSION), headers });
-    expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': 'application/json; charset=utf-8' }, body: fast.body.toString() }, 500);
-    t.same(JSON.parse(fast.body.toString()), { error: { code: 500, message: 'Internal server error.' } });
-    t.same(fast.headers, headerBlock(viaFastify), 'the same headers in the same order');
-    t.ok(fast.body.equals(viaFastify.rawPayload), 'the same body bytes');
-    t.match(errors, [{ message: 'disk on fire' }], 'the error is reported');
-    t.same(withoutDuration(viaSocket.app.mock.journal.list() as never), withoutDuration(viaRoute.app.mock.journal.list() as never), 'the same journal entry');
-    t.match(viaSocket.app.mock.journal.list(), [{ status: 500, session_id: SESSION, key_fingerprint: 'ak_t…' }]);
-  });
+      const fast = await httpCall(port, listUrl(SESSION), { headers });
+      const viaFastify = await viaRoute.app.inject({ url: listUrl(SESSION), headers });
+      expectContract(
+        t,
+        {
+          statusCode: fast.statusCode,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          body: fast.body.toString(),
+        },
+        500,
+      );
+      t.same(JSON.parse(fast.body.toString()), { error: { code: 500, message: 'Internal server error.' } });
+      t.same(fast.headers, headerBlock(viaFastify), 'the same headers in the same order');
+      t.ok(fast.body.equals(viaFastify.rawPayload), 'the same body bytes');
+      t.match(errors, [{ message: 'disk on fire' }], 'the error is reported');
+      t.same(
+        withoutDuration(viaSocket.app.mock.journal.list() as never),
+        withoutDuration(viaRoute.app.mock.journal.list() as never),
+        'the same journal entry',
+      );
+      t.match(viaSocket.app.mock.journal.list(), [{ status: 500, session_id: SESSION, key_fingerprint: 'ak_t…' }]);
+    },
+  );
 }
 
 t.test('with rate limiting off both paths answer without rate headers, alike', async (t) => {
@@ -262,7 +324,11 @@ t.test('with rate limiting off both paths answer without rate headers, alike', a
     );
     t.ok(fast.body.equals(viaFastify.rawPayload), `${session}: the same body`);
     const contentType = fast.headers.find((h) => h.startsWith('content-type: '))?.slice(14);
-    expectContract(t, { statusCode: fast.statusCode, headers: { 'content-type': contentType }, body: fast.body.toString() }, session === SESSION ? 200 : 404);
+    expectContract(
+      t,
+      { statusCode: fast.statusCode, headers: { 'content-type': contentType }, body: fast.body.toString() },
+      session === SESSION ? 200 : 404,
+    );
   }
 });
 
@@ -339,12 +405,19 @@ t.test('both ways in decide, build headers and journal through the same function
     via = 'route';
     await viaRoute.app.inject({ url: listUrl(session), headers });
   }
-  t.equal(viaSocket.app.mock.journal.list().length, asks.length, 'the socket side answered and journaled every request');
+  t.equal(
+    viaSocket.app.mock.journal.list().length,
+    asks.length,
+    'the socket side answered and journaled every request',
+  );
 
   const by = (path: string, fn: string) => calls.filter((c) => c.via === path && c.fn === fn).map((c) => c.seen);
   for (const fn of Object.keys(seen)) {
     t.ok(by('fast path', fn).length > 0, `the fast path calls ${fn}`);
     t.same(by('fast path', fn), by('route', fn), `the route calls ${fn} as often, with the same values`);
   }
-  t.same(by('fast path', 'keyRefusal').map((s) => (s as unknown[])[0]), [200, 200, 200, 401, 401, 200, 200, 429]);
+  t.same(
+    by('fast path', 'keyRefusal').map((s) => (s as unknown[])[0]),
+    [200, 200, 200, 401, 401, 200, 200, 429],
+  );
 });

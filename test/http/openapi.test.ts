@@ -7,7 +7,10 @@ import { contract } from '../helpers/contract.js';
 // The served OpenAPI document against the project's verbatim copy of the reference contract.
 
 type Json = Record<string, unknown>;
-type Doc = Json & { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json>; securitySchemes: Json } };
+type Doc = Json & {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json>; securitySchemes: Json };
+};
 
 const CONTRACT_PATH = '/v1/sessions/{session_id}/downloads';
 const contractDoc = contract as unknown as Doc;
@@ -33,30 +36,43 @@ function resolve(doc: Doc, node: Json): { schema: Json; component?: string } {
  * each $ref names, type, format, the set of properties and which are required,
  * recursively through properties and array items.
  */
-function schemaDifferences(expectedDoc: Doc, expected: Json, actualDoc: Doc, actual: Json, at: string, seen = new Set<string>()): string[] {
+function schemaDifferences(
+  expectedDoc: Doc,
+  expected: Json,
+  actualDoc: Doc,
+  actual: Json,
+  at: string,
+  seen = new Set<string>(),
+): string[] {
   const e = resolve(expectedDoc, expected);
   const a = resolve(actualDoc, actual);
   const problems: string[] = [];
-  if (e.component !== a.component) problems.push(`${at}: $ref to ${String(e.component)} expected, got ${String(a.component)}`);
+  if (e.component !== a.component)
+    problems.push(`${at}: $ref to ${String(e.component)} expected, got ${String(a.component)}`);
   if (e.component !== undefined) {
     if (seen.has(e.component)) return problems;
     seen = new Set(seen).add(e.component);
   }
   for (const field of ['type', 'format'] as const) {
     if (e.schema[field] !== a.schema[field]) {
-      problems.push(`${at}: ${field} ${JSON.stringify(e.schema[field])} expected, got ${JSON.stringify(a.schema[field])}`);
+      problems.push(
+        `${at}: ${field} ${JSON.stringify(e.schema[field])} expected, got ${JSON.stringify(a.schema[field])}`,
+      );
     }
   }
   const required = (s: Json) => [...((s.required as string[] | undefined) ?? [])].sort();
   if (JSON.stringify(required(e.schema)) !== JSON.stringify(required(a.schema))) {
-    problems.push(`${at}: required ${JSON.stringify(required(e.schema))} expected, got ${JSON.stringify(required(a.schema))}`);
+    problems.push(
+      `${at}: required ${JSON.stringify(required(e.schema))} expected, got ${JSON.stringify(required(a.schema))}`,
+    );
   }
   const eProps = (e.schema.properties ?? {}) as Record<string, Json>;
   const aProps = (a.schema.properties ?? {}) as Record<string, Json>;
   for (const name of new Set([...Object.keys(eProps), ...Object.keys(aProps)])) {
     if (!(name in aProps)) problems.push(`${at}.${name}: missing`);
     else if (!(name in eProps)) problems.push(`${at}.${name}: not in the contract`);
-    else problems.push(...schemaDifferences(expectedDoc, eProps[name]!, actualDoc, aProps[name]!, `${at}.${name}`, seen));
+    else
+      problems.push(...schemaDifferences(expectedDoc, eProps[name]!, actualDoc, aProps[name]!, `${at}.${name}`, seen));
   }
   const eItems = e.schema.items as Json | undefined;
   const aItems = a.schema.items as Json | undefined;
@@ -96,11 +112,23 @@ t.test("List Session Downloads has the contract's session_id parameter and secur
   const served = (await servedDoc(app)).paths[CONTRACT_PATH]!.get!;
   const expected = contractDoc.paths[CONTRACT_PATH]!.get!;
 
-  const pick = (p: Json) => ({ in: p.in, name: p.name, required: p.required, type: (p.schema as Json).type, description: p.description });
+  const pick = (p: Json) => ({
+    in: p.in,
+    name: p.name,
+    required: p.required,
+    type: (p.schema as Json).type,
+    description: p.description,
+  });
   const servedParams = (served.parameters as Json[]).map(pick);
   t.same(servedParams, (expected.parameters as Json[]).map(pick));
   t.same(servedParams, [
-    { in: 'path', name: 'session_id', required: true, type: 'string', description: 'The unique identifier of the browser session to retrieve downloads for.' },
+    {
+      in: 'path',
+      name: 'session_id',
+      required: true,
+      type: 'string',
+      description: 'The unique identifier of the browser session to retrieve downloads for.',
+    },
   ]);
   t.same(served.security, [{ api_key_header: [] }]);
   t.same(served.security, expected.security);
@@ -116,7 +144,8 @@ t.test("List Session Downloads answers the contract's status codes with the same
   t.same(Object.keys(served).sort(), ['200', '401', '404', '429']);
   t.same(Object.keys(served).sort(), Object.keys(expected).sort());
 
-  const schemaOf = (r: Json) => ((r.content as Record<string, { schema: Json }>)['application/json'] ?? { schema: {} }).schema;
+  const schemaOf = (r: Json) =>
+    ((r.content as Record<string, { schema: Json }>)['application/json'] ?? { schema: {} }).schema;
   for (const status of Object.keys(expected)) {
     const e = schemaOf(expected[status]!);
     const a = schemaOf(served[status]!);
@@ -132,7 +161,7 @@ t.test("the security scheme is the contract's", async (t) => {
   t.same(doc.components.securitySchemes.api_key_header, contractDoc.components.securitySchemes.api_key_header);
 });
 
-t.test("every contract component has the same fields, types, formats and required-ness", async (t) => {
+t.test('every contract component has the same fields, types, formats and required-ness', async (t) => {
   const { app } = await buildTestApp(t);
   const doc = await servedDoc(app);
   t.same(Object.keys(contractDoc.components.schemas).sort(), ['DownloadItem', 'DownloadListResponse', 'ErrorResponse']);
@@ -142,7 +171,9 @@ t.test("every contract component has the same fields, types, formats and require
     t.same(schemaDifferences(contractDoc, ref, doc, ref, name), [], `${name} matches the contract`);
   }
   // The contract requires no field, so neither does the served document.
-  const required = JSON.stringify(['DownloadItem', 'DownloadListResponse', 'ErrorResponse'].map((n) => doc.components.schemas[n]));
+  const required = JSON.stringify(
+    ['DownloadItem', 'DownloadListResponse', 'ErrorResponse'].map((n) => doc.components.schemas[n]),
+  );
   t.notMatch(required, /"required"/, 'no required list in the contract components');
 });
 
@@ -164,37 +195,43 @@ t.test('the comparer itself notices a changed type, format, field or required li
   ]);
 });
 
-t.test('the contract route is tagged Browser Sessions; the files and the mock control routes have their own tags', async (t) => {
-  const { app } = await buildTestApp(t);
-  const doc = await servedDoc(app);
-  t.same(
-    (doc.tags as Array<{ name: string }>).map((tag) => tag.name),
-    ['Browser Sessions', 'Files', 'Mock control'],
-  );
-  const tagged: Record<string, string[]> = {};
-  for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [method, operation] of Object.entries(operations)) {
-      const tags = operation.tags as string[];
-      t.equal(tags.length, 1, `${method} ${path}: one tag`);
-      (tagged[tags[0]!] ??= []).push(`${method.toUpperCase()} ${path}`);
+t.test(
+  'the contract route is tagged Browser Sessions; the files and the mock control routes have their own tags',
+  async (t) => {
+    const { app } = await buildTestApp(t);
+    const doc = await servedDoc(app);
+    t.same(
+      (doc.tags as Array<{ name: string }>).map((tag) => tag.name),
+      ['Browser Sessions', 'Files', 'Mock control'],
+    );
+    const tagged: Record<string, string[]> = {};
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const tags = operation.tags as string[];
+        t.equal(tags.length, 1, `${method} ${path}: one tag`);
+        (tagged[tags[0]!] ??= []).push(`${method.toUpperCase()} ${path}`);
+      }
     }
-  }
-  t.same(tagged['Browser Sessions']!.sort(), [
-    `GET ${CONTRACT_PATH}`,
-    // The reference's companion endpoint, Fetch Session Download.
-    'GET /v1/sessions/{session_id}/downloads/{download_id}/fetch',
-  ]);
-  t.same(tagged.Files!.sort(), ['GET /sessions/{session_id}/downloads/{download_id}/fetch', 'GET /signed-downloads/{download_id}']);
-  t.ok(tagged['Mock control']!.includes('GET /_mock/health'), 'the health check is a mock control route');
-  for (const [path, operations] of Object.entries(doc.paths)) {
-    for (const [method, operation] of Object.entries(operations)) {
-      const where = `${method.toUpperCase()} ${path}`;
-      if (path.startsWith('/_mock/')) t.same(operation.tags, ['Mock control'], `${where} is a mock control route`);
-      else if (!path.startsWith('/v1/')) t.same(operation.tags, ['Files'], `${where} is a file route`);
-      else t.same(operation.tags, ['Browser Sessions'], `${where} is an emulated API route`);
+    t.same(tagged['Browser Sessions']!.sort(), [
+      `GET ${CONTRACT_PATH}`,
+      // The reference's companion endpoint, Fetch Session Download.
+      'GET /v1/sessions/{session_id}/downloads/{download_id}/fetch',
+    ]);
+    t.same(tagged.Files!.sort(), [
+      'GET /sessions/{session_id}/downloads/{download_id}/fetch',
+      'GET /signed-downloads/{download_id}',
+    ]);
+    t.ok(tagged['Mock control']!.includes('GET /_mock/health'), 'the health check is a mock control route');
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        if (path.startsWith('/_mock/')) t.same(operation.tags, ['Mock control'], `${where} is a mock control route`);
+        else if (!path.startsWith('/v1/')) t.same(operation.tags, ['Files'], `${where} is a file route`);
+        else t.same(operation.tags, ['Browser Sessions'], `${where} is an emulated API route`);
+      }
     }
-  }
-});
+  },
+);
 
 t.test('the served documents contain no API key and no signing secret', async (t) => {
   const { app } = await buildTestApp(t);

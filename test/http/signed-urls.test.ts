@@ -3,7 +3,16 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import t, { type Test } from 'tap';
 import { generateContent } from '../../src/domain/generated-content.js';
 import { JSON_CONTENT_TYPE } from '../../src/http/errors.js';
-import { buildTestApp, EMPTY_SESSION, expectContract, fileUrl, listUrl, OTHER_SESSION, SESSION, T0 } from '../helpers/app.js';
+import {
+  buildTestApp,
+  EMPTY_SESSION,
+  expectContract,
+  fileUrl,
+  listUrl,
+  OTHER_SESSION,
+  SESSION,
+  T0,
+} from '../helpers/app.js';
 
 // Fetch Session Download (the reference's companion endpoint) and the signed URL it answers.
 
@@ -51,27 +60,37 @@ t.test('Fetch Session Download answers a signed URL on the public URL, expiring 
   const { app } = await buildTestApp(t);
   const { url } = await signedUrl(t, app, SESSION, 'dl-b');
   const expires = T0 / 1000 + 3600;
-  t.equal(url.href, `http://mock.test:4010/signed-downloads/dl-b?expires=${expires}&signature=${hmac('test-secret', 'dl-b', expires)}`);
+  t.equal(
+    url.href,
+    `http://mock.test:4010/signed-downloads/dl-b?expires=${expires}&signature=${hmac('test-secret', 'dl-b', expires)}`,
+  );
   t.equal(url.origin, 'http://mock.test:4010');
   t.equal(url.pathname, '/signed-downloads/dl-b');
   t.same([...url.searchParams.keys()].sort(), ['expires', 'signature']);
   t.equal(url.searchParams.get('expires'), String(expires));
-  t.equal(url.searchParams.get('signature'), hmac('test-secret', 'dl-b', expires), 'hex HMAC-SHA256 of "<id>.<expires>"');
+  t.equal(
+    url.searchParams.get('signature'),
+    hmac('test-secret', 'dl-b', expires),
+    'hex HMAC-SHA256 of "<id>.<expires>"',
+  );
 });
 
-t.test('expires is the current Unix second, rounded up, plus the TTL: the URL lives at least the whole TTL', async (t) => {
-  const { app, clock } = await buildTestApp(t, { signedUrlTtlSeconds: 60 });
-  clock.advance(1999);
-  const { url } = await signedUrl(t, app);
-  const expires = Math.ceil(clock.now() / 1000) + 60;
-  t.equal(expires, T0 / 1000 + 62);
-  t.equal(url.searchParams.get('expires'), String(expires));
-  t.equal(url.searchParams.get('signature'), hmac('test-secret', 'dl-b', expires));
-  // Exactly the TTL later it still serves the file.
-  clock.advance(60_000);
-  const res = await app.inject({ url: url.pathname + url.search });
-  t.equal(res.statusCode, 200, 'still valid at exactly the TTL');
-});
+t.test(
+  'expires is the current Unix second, rounded up, plus the TTL: the URL lives at least the whole TTL',
+  async (t) => {
+    const { app, clock } = await buildTestApp(t, { signedUrlTtlSeconds: 60 });
+    clock.advance(1999);
+    const { url } = await signedUrl(t, app);
+    const expires = Math.ceil(clock.now() / 1000) + 60;
+    t.equal(expires, T0 / 1000 + 62);
+    t.equal(url.searchParams.get('expires'), String(expires));
+    t.equal(url.searchParams.get('signature'), hmac('test-secret', 'dl-b', expires));
+    // Exactly the TTL later it still serves the file.
+    clock.advance(60_000);
+    const res = await app.inject({ url: url.pathname + url.search });
+    t.equal(res.statusCode, 200, 'still valid at exactly the TTL');
+  },
+);
 
 t.test('a missing, empty or unknown key answers 401 in the envelope and takes no token', async (t) => {
   const { app } = await buildTestApp(t, { rateLimit: { capacity: 1, refillPerSecond: 0.001 } });
@@ -85,7 +104,9 @@ t.test('a missing, empty or unknown key answers 401 in the envelope and takes no
 
 t.test('unknown, foreign or mismatched session/download pairs all answer the same 404', async (t) => {
   const { app } = await buildTestApp(t);
-  const notFound = { error: { code: 404, message: 'The browser session or its downloads metadata could not be found.' } };
+  const notFound = {
+    error: { code: 404, message: 'The browser session or its downloads metadata could not be found.' },
+  };
   const cases = {
     'unknown session': fetchUrl('no-such-session', 'dl-b'),
     "another account's session": fetchUrl(OTHER_SESSION, 'dl-g'),
@@ -107,7 +128,9 @@ t.test('Fetch Session Download shares the key bucket with the list: 429 with ret
   expectSignedUrlBody(t, ok);
   t.equal(ok.headers['x-ratelimit-remaining'], '0');
   const limited = await app.inject({ url: fetchUrl(SESSION, 'dl-b'), headers: tight });
-  t.same(expectContract(t, limited, 429), { error: { code: 429, message: 'Too many requests, please try again later.' } });
+  t.same(expectContract(t, limited, 429), {
+    error: { code: 429, message: 'Too many requests, please try again later.' },
+  });
   t.match(limited.headers, { 'retry-after-ms': '2000', 'retry-after': '2' });
   // 429 before the lookup
   expectContract(t, await app.inject({ url: fetchUrl('nope', 'nope'), headers: tight }), 429);
@@ -138,7 +161,10 @@ t.test('the signed URL takes no token: it works with the bucket empty and sends 
     const res = await app.inject({ url: path, headers });
     t.equal(res.statusCode, 200);
     t.equal(res.body, PDF_TEXT);
-    t.notOk(Object.keys(res.headers).some((h) => h.startsWith('x-ratelimit-')), 'no x-ratelimit headers');
+    t.notOk(
+      Object.keys(res.headers).some((h) => h.startsWith('x-ratelimit-')),
+      'no x-ratelimit headers',
+    );
   }
   // The bucket is still as empty as it was: nothing was taken, nothing refilled.
   expectContract(t, await app.inject({ url: listUrl(SESSION), headers: tight }), 429);
@@ -172,7 +198,10 @@ t.test('the signed URL honours Range, HEAD and If-None-Match like file_link', as
   t.equal(head.statusCode, 200);
   t.equal(head.rawPayload.length, 0);
   t.equal(head.headers['content-length'], '16');
-  t.notOk(Object.keys(head.headers).some((h) => h.startsWith('x-ratelimit-')), 'HEAD takes no token either');
+  t.notOk(
+    Object.keys(head.headers).some((h) => h.startsWith('x-ratelimit-')),
+    'HEAD takes no token either',
+  );
 
   const whole = await app.inject({ url: path });
   const etag = String(whole.headers.etag);
@@ -205,38 +234,43 @@ t.test('the signed URL works until it expires, then answers 403 in the envelope'
   t.equal((await app.inject({ url: (await signedUrl(t, app)).path })).statusCode, 200);
 });
 
-t.test('a tampered signature, an altered expires, another id or missing params answer 403 in the envelope', async (t) => {
-  const { app } = await buildTestApp(t);
-  const { url } = await signedUrl(t, app);
-  const expires = url.searchParams.get('expires')!;
-  const signature = url.searchParams.get('signature')!;
-  const flipped = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
-  const cases = {
-    'a tampered signature': `/signed-downloads/dl-b?expires=${expires}&signature=${flipped}`,
-    'a truncated signature': `/signed-downloads/dl-b?expires=${expires}&signature=${signature.slice(0, 32)}`,
-    'a non-hex signature': `/signed-downloads/dl-b?expires=${expires}&signature=${'z'.repeat(64)}`,
-    'an altered expires': `/signed-downloads/dl-b?expires=${Number(expires) + 1}&signature=${signature}`,
-    'expires moved far ahead': `/signed-downloads/dl-b?expires=${Number(expires) + 10_000_000}&signature=${signature}`,
-    'a non-numeric expires': `/signed-downloads/dl-b?expires=soon&signature=${signature}`,
-    "another download's id": `/signed-downloads/dl-a?expires=${expires}&signature=${signature}`,
-    'no signature': `/signed-downloads/dl-b?expires=${expires}`,
-    'no expires': `/signed-downloads/dl-b?signature=${signature}`,
-    'no query at all': '/signed-downloads/dl-b',
-    'empty params': '/signed-downloads/dl-b?expires=&signature=',
-    'signed with another secret': `/signed-downloads/dl-b?expires=${expires}&signature=${hmac('other-secret', 'dl-b', expires)}`,
-  };
-  for (const [name, path] of Object.entries(cases)) {
-    const res = await app.inject({ url: path });
-    t.equal(expectContract(t, res, 403).error.code, 403, name);
-    t.notOk(res.headers['content-disposition'], `${name}: no file headers`);
-  }
-  t.equal((await app.inject({ url: url.pathname + url.search })).statusCode, 200, 'the untouched URL still works');
-});
+t.test(
+  'a tampered signature, an altered expires, another id or missing params answer 403 in the envelope',
+  async (t) => {
+    const { app } = await buildTestApp(t);
+    const { url } = await signedUrl(t, app);
+    const expires = url.searchParams.get('expires')!;
+    const signature = url.searchParams.get('signature')!;
+    const flipped = signature.slice(0, -1) + (signature.endsWith('0') ? '1' : '0');
+    const cases = {
+      'a tampered signature': `/signed-downloads/dl-b?expires=${expires}&signature=${flipped}`,
+      'a truncated signature': `/signed-downloads/dl-b?expires=${expires}&signature=${signature.slice(0, 32)}`,
+      'a non-hex signature': `/signed-downloads/dl-b?expires=${expires}&signature=${'z'.repeat(64)}`,
+      'an altered expires': `/signed-downloads/dl-b?expires=${Number(expires) + 1}&signature=${signature}`,
+      'expires moved far ahead': `/signed-downloads/dl-b?expires=${Number(expires) + 10_000_000}&signature=${signature}`,
+      'a non-numeric expires': `/signed-downloads/dl-b?expires=soon&signature=${signature}`,
+      "another download's id": `/signed-downloads/dl-a?expires=${expires}&signature=${signature}`,
+      'no signature': `/signed-downloads/dl-b?expires=${expires}`,
+      'no expires': `/signed-downloads/dl-b?signature=${signature}`,
+      'no query at all': '/signed-downloads/dl-b',
+      'empty params': '/signed-downloads/dl-b?expires=&signature=',
+      'signed with another secret': `/signed-downloads/dl-b?expires=${expires}&signature=${hmac('other-secret', 'dl-b', expires)}`,
+    };
+    for (const [name, path] of Object.entries(cases)) {
+      const res = await app.inject({ url: path });
+      t.equal(expectContract(t, res, 403).error.code, 403, name);
+      t.notOk(res.headers['content-disposition'], `${name}: no file headers`);
+    }
+    t.equal((await app.inject({ url: url.pathname + url.search })).statusCode, 200, 'the untouched URL still works');
+  },
+);
 
 t.test('a validly signed URL for a download that does not exist answers 404 in the envelope', async (t) => {
   const { app } = await buildTestApp(t);
   const expires = T0 / 1000 + 60;
-  const res = await app.inject({ url: `/signed-downloads/no-such-download?expires=${expires}&signature=${hmac('test-secret', 'no-such-download', expires)}` });
+  const res = await app.inject({
+    url: `/signed-downloads/no-such-download?expires=${expires}&signature=${hmac('test-secret', 'no-such-download', expires)}`,
+  });
   t.equal(expectContract(t, res, 404).error.code, 404);
 });
 
@@ -260,7 +294,20 @@ t.test('an id with spaces and reserved characters is percent-encoded in the sign
           {
             id: 'acme',
             api_keys: ['ak_test_acme'],
-            sessions: [{ id: SESSION, downloads: [{ id: odd, original_download_url: 'https://e.example/x', origin_url: 'https://e.example/', original_file_name: 'x.bin', size: 12 }] }],
+            sessions: [
+              {
+                id: SESSION,
+                downloads: [
+                  {
+                    id: odd,
+                    original_download_url: 'https://e.example/x',
+                    origin_url: 'https://e.example/',
+                    original_file_name: 'x.bin',
+                    size: 12,
+                  },
+                ],
+              },
+            ],
           },
         ],
       },

@@ -14,16 +14,22 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function runScript(cwd: string, args: string[] = []): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['scripts/build-if-needed.mjs', ...args], { cwd, timeout: 60_000 }, (err, _stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['scripts/build-if-needed.mjs', ...args],
+      { cwd, timeout: 60_000 },
+      (err, _stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr });
+      },
+    );
   });
 }
 
 async function projectCopy(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'anchor-mock-prepare-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  for (const entry of ['package.json', 'tsconfig.json', 'scripts', 'src']) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['package.json', 'tsconfig.json', 'scripts', 'src'])
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   return dir;
 }
 

@@ -15,8 +15,9 @@ const semver = createRequire(import.meta.url)('semver') as { satisfies(version: 
 const LOCK = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
   packages: Record<string, { version?: string; engines?: { node?: string } }>;
 };
-const ENGINES = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } })
-  .engines.node;
+const ENGINES = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } }
+).engines.node;
 
 t.test('every locked package accepts the oldest Node this package supports (no EBADENGINE on npm ci)', async (t) => {
   const oldest = ENGINES.replace(/^>=\s*/, '');
@@ -48,5 +49,8 @@ t.test("@fastify/static's download names the file with the overridden content-di
   const res = await app.inject({ method: 'GET', url: '/file' });
   t.equal(res.statusCode, 200);
   t.equal(res.body, 'hello');
-  t.match(res.headers['content-disposition'], /^attachment; filename="r.sum.\.txt"; filename\*=UTF-8''r%C3%A9sum%C3%A9\.txt$/);
+  t.match(
+    res.headers['content-disposition'],
+    /^attachment; filename="r.sum.\.txt"; filename\*=UTF-8''r%C3%A9sum%C3%A9\.txt$/,
+  );
 });

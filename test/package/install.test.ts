@@ -14,8 +14,9 @@ import { contractProblems } from '../helpers/contract.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
-const SDK_VERSION = (JSON.parse(readFileSync(join(ROOT, 'node_modules/anchorbrowser/package.json'), 'utf8')) as { version: string })
-  .version;
+const SDK_VERSION = (
+  JSON.parse(readFileSync(join(ROOT, 'node_modules/anchorbrowser/package.json'), 'utf8')) as { version: string }
+).version;
 const SESSION = '42b60264-c48a-4ded-aa54-e4a83a710ee5';
 
 t.setTimeout(240_000);
@@ -23,7 +24,9 @@ t.setTimeout(240_000);
 /** This environment less what `npm test` and tap add (coverage hooks, npm_* settings). */
 const cleanEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(npm_|TAP|ANCHOR_MOCK_|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(npm_|TAP|ANCHOR_MOCK_|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(name),
+    ),
   );
 
 function run(file: string, args: string[], cwd: string): Promise<string> {
@@ -41,7 +44,10 @@ async function pack(dir: string, dest: string, scripts: boolean): Promise<string
   const args = ['pack', '--json', '--pack-destination', dest, ...(scripts ? [] : ['--ignore-scripts'])];
   const out = await run('npm', args, dir);
   // npm pack --json prints the lifecycle scripts' output before the JSON when they run.
-  const [info] = JSON.parse(out.slice(out.indexOf('[\n'))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const [info] = JSON.parse(out.slice(out.indexOf('[\n'))) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   return join(dest, info!.filename);
 }
 
@@ -51,7 +57,11 @@ async function installInto(project: string, tarball: string): Promise<void> {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   const flags = ['--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
   await run('npm', ['install', ...flags, tarball, `anchorbrowser@${SDK_VERSION}`], project);
-  await run('cp', ['-R', join(ROOT, 'node_modules/better-sqlite3/build'), join(project, 'node_modules/better-sqlite3/')], ROOT);
+  await run(
+    'cp',
+    ['-R', join(ROOT, 'node_modules/better-sqlite3/build'), join(project, 'node_modules/better-sqlite3/')],
+    ROOT,
+  );
 }
 
 const CHECK = `
@@ -74,7 +84,10 @@ async function checkInstalled(t: Test, project: string): Promise<void> {
     status: number;
     body: { data: { count: number } };
   };
-  t.ok(result.resolved.startsWith(`file://${project}/node_modules/${PACKAGE.name}/`), `imported from the install: ${result.resolved}`);
+  t.ok(
+    result.resolved.startsWith(`file://${project}/node_modules/${PACKAGE.name}/`),
+    `imported from the install: ${result.resolved}`,
+  );
   t.equal(result.status, 200, 'the SDK lists the bundled session');
   t.equal(result.body.data.count, 11, 'with its eleven downloads');
   t.same(contractProblems(200, result.body), [], 'the body matches the contract');
@@ -87,7 +100,14 @@ t.test('the packed tarball installs into another project: import, SDK, bin', asy
   t.teardown(() => rm(scratch, { recursive: true, force: true }));
   const tarball = await pack(ROOT, join(scratch, 'tarball'), false);
   const listing = await run('tar', ['-tzf', tarball], scratch);
-  for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'fixtures/default.yaml', 'LICENSE', 'README.md']) {
+  for (const file of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/cli/main.js',
+    'fixtures/default.yaml',
+    'LICENSE',
+    'README.md',
+  ]) {
     t.match(listing, `package/${file}\n`, `ships ${file}`);
   }
   t.notMatch(listing, /package\/(src|test|bench)\//, 'ships no sources, tests or benchmarks');
@@ -106,7 +126,11 @@ t.test('a git install builds dist/ with prepare: packed from a fresh clone, it i
   t.notOk(readdirSync(clone).includes('dist'), 'a fresh clone has no dist/');
   symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
   const tarball = await pack(clone, join(scratch, 'tarball'), true);
-  t.match(await run('tar', ['-tzf', tarball], scratch), 'package/dist/index.js\n', 'prepare built dist/ before packing');
+  t.match(
+    await run('tar', ['-tzf', tarball], scratch),
+    'package/dist/index.js\n',
+    'prepare built dist/ before packing',
+  );
   await installInto(join(scratch, 'consumer'), tarball);
   await checkInstalled(t, join(scratch, 'consumer'));
 });

@@ -34,22 +34,25 @@ t.test('latency {min, max} delays each request by at least min', async (t) => {
   }
 });
 
-t.test('/_mock/health and the control routes are not delayed: they answer while an emulated request waits', async (t) => {
-  const mock = await startTestMock(t, { latency: 400 });
-  const order: string[] = [];
-  const slow = call(mock, listUrl(SESSION), { headers: keyHeader }).then((res) => {
-    order.push('list');
-    return res;
-  });
-  const health = await call(mock, '/_mock/health');
-  order.push('health');
-  const state = await call(mock, '/_mock/state');
-  order.push('state');
-  t.equal(health.statusCode, 200);
-  t.equal(state.statusCode, 200);
-  expectContract(t, await slow, 200);
-  t.same(order, ['health', 'state', 'list']);
-});
+t.test(
+  '/_mock/health and the control routes are not delayed: they answer while an emulated request waits',
+  async (t) => {
+    const mock = await startTestMock(t, { latency: 400 });
+    const order: string[] = [];
+    const slow = call(mock, listUrl(SESSION), { headers: keyHeader }).then((res) => {
+      order.push('list');
+      return res;
+    });
+    const health = await call(mock, '/_mock/health');
+    order.push('health');
+    const state = await call(mock, '/_mock/state');
+    order.push('state');
+    t.equal(health.statusCode, 200);
+    t.equal(state.statusCode, 200);
+    expectContract(t, await slow, 200);
+    t.same(order, ['health', 'state', 'list']);
+  },
+);
 
 t.test('the latencySeed option picks the delay sequence; the default seed is 1', async (t) => {
   const range = { min: 1, max: 1000 };

@@ -10,7 +10,6 @@ import { rejectionOf } from '../helpers/rejection.js';
 
 const sdk = (mock: MockServer, apiKey = KEY) => new Anchorbrowser({ apiKey, baseURL: mock.url, logLevel: 'off' });
 
-
 t.test('a "reset" fault makes the SDK throw APIConnectionError', async (t) => {
   const mock = await startTestMock(t);
   mock.faults.add({ session_id: SESSION, error: 'reset', times: 1 });
@@ -30,7 +29,13 @@ t.test('an "empty" fault (closed without a reply) also throws APIConnectionError
 t.test('503 twice, then success: the SDK with { maxRetries: 2 } gets the list', async (t) => {
   const mock = await startTestMock(t);
   // retry-after-ms keeps the SDK's back-off short (it would wait about 0.5 s, then 1 s).
-  const rule = mock.faults.add({ method: 'GET', session_id: SESSION, status: 503, times: 2, headers: { 'retry-after-ms': '10' } });
+  const rule = mock.faults.add({
+    method: 'GET',
+    session_id: SESSION,
+    status: 503,
+    times: 2,
+    headers: { 'retry-after-ms': '10' },
+  });
   const result = await sdk(mock).sessions.retrieveDownloads(SESSION, { maxRetries: 2 });
   t.same(contractProblems(200, result), [], 'a contract-valid body');
   t.equal(result.data?.count, 3);
@@ -67,7 +72,10 @@ t.test('Prefer: code=404 sent through the SDK makes it throw NotFoundError', asy
 t.test('the journal never contains a key the SDK sent', async (t) => {
   const mock = await startTestMock(t);
   const keys = [KEY, 'ak_test_globex', 'ak_wrong_but_long_key'];
-  for (const key of keys) await sdk(mock, key).sessions.retrieveDownloads(SESSION).catch(() => undefined);
+  for (const key of keys)
+    await sdk(mock, key)
+      .sessions.retrieveDownloads(SESSION)
+      .catch(() => undefined);
   t.equal(mock.requests().length, 3);
   const programmatic = JSON.stringify(mock.requests());
   const overHttp = (await call(mock, '/_mock/requests')).body;

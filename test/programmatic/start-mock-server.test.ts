@@ -14,7 +14,15 @@ const seeded: FixtureDocument = {
       sessions: [
         {
           id: 'sess-seeded',
-          downloads: [{ id: 'dl-seeded', original_download_url: 'https://e.example/s.txt', origin_url: 'https://e.example/', original_file_name: 's.txt', content: { text: 'seeded' } }],
+          downloads: [
+            {
+              id: 'dl-seeded',
+              original_download_url: 'https://e.example/s.txt',
+              origin_url: 'https://e.example/',
+              original_file_name: 's.txt',
+              content: { text: 'seeded' },
+            },
+          ],
         },
       ],
     },
@@ -31,7 +39,10 @@ t.test('it listens on a free loopback port with the start-up fixtures loaded', a
   t.equal((await call(mock, '/_mock/health')).statusCode, 200);
   const list = expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
   t.same(itemIds(list), ['dl-a', 'dl-b', 'dl-c']);
-  t.ok(list.data.items.every((i: { file_link: string }) => i.file_link.startsWith(`${mock.url}/sessions/`)), 'file_link points back at the mock');
+  t.ok(
+    list.data.items.every((i: { file_link: string }) => i.file_link.startsWith(`${mock.url}/sessions/`)),
+    'file_link points back at the mock',
+  );
 });
 
 t.test('with no options it is an empty mock with rate limiting on', async (t) => {
@@ -64,7 +75,11 @@ t.test('fixtures may be paths of YAML or JSON files', async (t) => {
   writeFileSync(join(dir, 'y.txt'), 'from a file');
   const mock = await startTestMock(t, { fixtures: [join(dir, 'world.json'), join(dir, 'extra.yaml')] });
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
-  const yaml = expectContract(t, await call(mock, listUrl('sess-yaml'), { headers: { 'anchor-api-key': 'ak_test_initech' } }), 200);
+  const yaml = expectContract(
+    t,
+    await call(mock, listUrl('sess-yaml'), { headers: { 'anchor-api-key': 'ak_test_initech' } }),
+    200,
+  );
   t.equal(yaml.data.items[0].size, 'from a file'.length);
 });
 
@@ -74,7 +89,9 @@ t.test('broken start-up fixtures reject with a FixtureError and leave nothing li
     (e: unknown) => e,
   );
   t.type(err, FixtureError);
-  t.match((err as FixtureError).problems, [{ source: 'fixtures[0]', path: 'accounts[0].id', message: 'must not be empty' }]);
+  t.match((err as FixtureError).problems, [
+    { source: 'fixtures[0]', path: 'accounts[0].id', message: 'must not be empty' },
+  ]);
 });
 
 t.test('seed merges documents in the fixture format (objects, arrays or YAML text)', async (t) => {
@@ -83,19 +100,36 @@ t.test('seed merges documents in the fixture format (objects, arrays or YAML tex
   t.same(summary.totals, { accounts: 1, api_keys: 0, sessions: 1, downloads: 1 });
   expectContract(t, await call(mock, listUrl('sess-seeded'), { headers: keyHeader }), 200);
 
-  await mock.seed([{ accounts: [{ id: 'a1', api_keys: ['ak_test_a1_key'] }] }, { accounts: [{ id: 'a2', api_keys: ['ak_test_a2_key'] }] }]);
+  await mock.seed([
+    { accounts: [{ id: 'a1', api_keys: ['ak_test_a1_key'] }] },
+    { accounts: [{ id: 'a2', api_keys: ['ak_test_a2_key'] }] },
+  ]);
   await mock.seed('accounts:\n  - id: a3\n    api_keys: [ak_test_a3_key]\n    sessions: [{ id: sess-a3 }]\n');
-  const body = expectContract(t, await call(mock, listUrl('sess-a3'), { headers: { 'anchor-api-key': 'ak_test_a3_key' } }), 200);
+  const body = expectContract(
+    t,
+    await call(mock, listUrl('sess-a3'), { headers: { 'anchor-api-key': 'ak_test_a3_key' } }),
+    200,
+  );
   t.same(body, { data: { count: 0, items: [] } });
-  t.same(mock.app.mock.store.counts().map((a) => a.id), ['a1', 'a2', 'a3', 'acme', 'globex']);
+  t.same(
+    mock.app.mock.store.counts().map((a) => a.id),
+    ['a1', 'a2', 'a3', 'acme', 'globex'],
+  );
 });
 
 t.test('seed rejects a broken document with a FixtureError listing every problem, and loads nothing', async (t) => {
   const mock = await startTestMock(t);
-  const err = await mock.seed({ accounts: [{ id: 'ok', api_keys: ['ak_test_ok_key'] }, { id: 'x', api_keys: ['short'], sessions: [{ id: 'a/b' }] }] }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await mock
+    .seed({
+      accounts: [
+        { id: 'ok', api_keys: ['ak_test_ok_key'] },
+        { id: 'x', api_keys: ['short'], sessions: [{ id: 'a/b' }] },
+      ],
+    })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   t.type(err, FixtureError);
   t.same(
     (err as FixtureError).problems.map((p) => p.path),
@@ -111,7 +145,11 @@ t.test('reset goes back to the start-up fixtures: seeded data gone, start-up dat
   const summary = await mock.reset();
   t.same(summary.totals, { accounts: 2, api_keys: 3, sessions: 3, downloads: 4 });
   expectContract(t, await call(mock, listUrl('sess-seeded'), { headers: keyHeader }), 404);
-  t.same(itemIds(expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200)), ['dl-a', 'dl-b', 'dl-c']);
+  t.same(itemIds(expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200)), [
+    'dl-a',
+    'dl-b',
+    'dl-c',
+  ]);
 });
 
 t.test('wipe removes every account, key, session and download; reset brings the start-up data back', async (t) => {
@@ -123,25 +161,46 @@ t.test('wipe removes every account, key, session and download; reset brings the 
   expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
 });
 
-t.test('requests() is the journal, filtered by sessionId, status, since and limit; clearRequests() empties it', async (t) => {
-  const mock = await startTestMock(t);
-  await call(mock, listUrl(SESSION), { headers: keyHeader });
-  mock.clock.advance(1500);
-  await call(mock, listUrl(EMPTY_SESSION), { headers: keyHeader });
-  await call(mock, listUrl('nope'), { headers: keyHeader });
+t.test(
+  'requests() is the journal, filtered by sessionId, status, since and limit; clearRequests() empties it',
+  async (t) => {
+    const mock = await startTestMock(t);
+    await call(mock, listUrl(SESSION), { headers: keyHeader });
+    mock.clock.advance(1500);
+    await call(mock, listUrl(EMPTY_SESSION), { headers: keyHeader });
+    await call(mock, listUrl('nope'), { headers: keyHeader });
 
-  t.equal(mock.requests().length, 3);
-  t.same(mock.requests({ sessionId: SESSION }).map((e) => e.path), [listUrl(SESSION)]);
-  t.same(mock.requests({ status: 404 }).map((e) => e.session_id), ['nope']);
-  t.same(mock.requests({ since: new Date(T0 + 1500) }).map((e) => e.session_id), [EMPTY_SESSION, 'nope'], 'since as a Date');
-  t.same(mock.requests({ since: T0 + 1 }).length, 2, 'since as epoch ms');
-  t.same(mock.requests({ since: new Date(T0 + 1500).toISOString() }).length, 2, 'since as an ISO string');
-  t.same(mock.requests({ limit: 1 }).map((e) => e.session_id), ['nope']);
-  t.match(mock.requests()[0], { method: 'GET', status: 200, key_fingerprint: /^ak_t…[0-9a-f]{8}$/, time: new Date(T0).toISOString() });
+    t.equal(mock.requests().length, 3);
+    t.same(
+      mock.requests({ sessionId: SESSION }).map((e) => e.path),
+      [listUrl(SESSION)],
+    );
+    t.same(
+      mock.requests({ status: 404 }).map((e) => e.session_id),
+      ['nope'],
+    );
+    t.same(
+      mock.requests({ since: new Date(T0 + 1500) }).map((e) => e.session_id),
+      [EMPTY_SESSION, 'nope'],
+      'since as a Date',
+    );
+    t.same(mock.requests({ since: T0 + 1 }).length, 2, 'since as epoch ms');
+    t.same(mock.requests({ since: new Date(T0 + 1500).toISOString() }).length, 2, 'since as an ISO string');
+    t.same(
+      mock.requests({ limit: 1 }).map((e) => e.session_id),
+      ['nope'],
+    );
+    t.match(mock.requests()[0], {
+      method: 'GET',
+      status: 200,
+      key_fingerprint: /^ak_t…[0-9a-f]{8}$/,
+      time: new Date(T0).toISOString(),
+    });
 
-  mock.clearRequests();
-  t.same(mock.requests(), []);
-});
+    mock.clearRequests();
+    t.same(mock.requests(), []);
+  },
+);
 
 t.test('clock.advance moves the manual clock that stamps the journal', async (t) => {
   const mock = await startTestMock(t);
@@ -210,7 +269,11 @@ t.test('a db file keeps data; clashing start-up fixtures name it, and fresh: tru
 
   const fresh = await startMockServer({ db, fixtures: [clash], fresh: true });
   t.teardown(() => fresh.close());
-  t.same(fresh.app.mock.store.counts().map((c) => c.id), ['other'], 'only the new fixtures are in the file');
+  t.same(
+    fresh.app.mock.store.counts().map((c) => c.id),
+    ['other'],
+    'only the new fixtures are in the file',
+  );
 });
 
 t.test('each mock has its own in-memory store and port', async (t) => {

@@ -39,17 +39,33 @@ const download = (session: string, i: number, size: number, duration: number) =>
   duration,
   size,
 });
-const session = (id: string, downloads: ReturnType<typeof download>[]) => ({ id, created_at: '2025-01-01T00:00:00.000Z', downloads });
-const aRows = (size: number, duration: number) => Array.from({ length: 5 }, (_, i) => download('a-s0', i, size + i, duration));
+const session = (id: string, downloads: ReturnType<typeof download>[]) => ({
+  id,
+  created_at: '2025-01-01T00:00:00.000Z',
+  downloads,
+});
+const aRows = (size: number, duration: number) =>
+  Array.from({ length: 5 }, (_, i) => download('a-s0', i, size + i, duration));
 const bulk = (prefix: string, sessions: number, perSession: number) =>
-  Array.from({ length: sessions }, (_, s) => session(`${prefix}-s${s}`, Array.from({ length: perSession }, (_, i) => download(`${prefix}-s${s}`, i, i, i))));
+  Array.from({ length: sessions }, (_, s) =>
+    session(
+      `${prefix}-s${s}`,
+      Array.from({ length: perSession }, (_, i) => download(`${prefix}-s${s}`, i, i, i)),
+    ),
+  );
 
 /** The first, small load: one account, one key, one session of five downloads. */
-const fixtureA: FixtureDocument = { accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(100, 1))] }] };
+const fixtureA: FixtureDocument = {
+  accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(100, 1))] }],
+};
 /** The big `seed`: 30,000 new size-only downloads in 30 sessions, and new values for a's five. */
-const fixtureB: FixtureDocument = { accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(200, 2)), ...bulk('b', 30, 1000)] }] };
+const fixtureB: FixtureDocument = {
+  accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(200, 2)), ...bulk('b', 30, 1000)] }],
+};
 /** The big POST /_mock/fixtures body: 15,000 new downloads in 15 sessions, and new values for a's five. */
-const fixtureC: FixtureDocument = { accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(300, 3)), ...bulk('c', 15, 1000)] }] };
+const fixtureC: FixtureDocument = {
+  accounts: [{ id: 'crash', api_keys: [KEY], sessions: [session('a-s0', aRows(300, 3)), ...bulk('c', 15, 1000)] }],
+};
 
 // ---- the state of a database file ------------------------------------------
 
@@ -70,7 +86,10 @@ function readState(file: string): DbState {
     const integrity = db.pragma('integrity_check', { simple: true }) as string;
     const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     const hash = createHash('sha256');
-    for (const row of db.prepare('SELECT id, session_id, size, duration, created_at, etag FROM downloads ORDER BY id').raw().iterate()) {
+    for (const row of db
+      .prepare('SELECT id, session_id, size, duration, created_at, etag FROM downloads ORDER BY id')
+      .raw()
+      .iterate()) {
       hash.update(`${(row as unknown[]).join('\u0001')}\n`);
     }
     return {
@@ -157,7 +176,10 @@ interface Ended {
 /** Runs the CLI (without tap's loader, like spawn-helpers) and SIGKILLs it after `killAfterMs`, if given. */
 function runCli(args: string[], killAfterMs?: number): Promise<Ended> {
   const started = Date.now();
-  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], {
+    env: cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   live.add(child);
   const out = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out.stdout += c));
@@ -219,7 +241,11 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
   const seeded = await runCli(['seed', files.a, '--db', files.beforeDb]);
   t.equal(seeded.code, 0, 'seed a.json into a new DB', { stderr: seeded.stderr });
   const before = readState(files.beforeDb);
-  t.match(before, { integrity: 'ok', accounts: 1, api_keys: 1, sessions: 1, downloads: 5, size_sum: 510 }, 'the "before" state: a alone');
+  t.match(
+    before,
+    { integrity: 'ok', accounts: 1, api_keys: 1, sessions: 1, downloads: 5, size_sum: 510 },
+    'the "before" state: a alone',
+  );
 
   // The serve kills need one fresh server each (start-up is most of their
   // cost). They start on the spare core while the seed kills run, each on its
@@ -269,11 +295,15 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
       const state = snapshotState(work, files.scratch);
       const verdict = classify(state, before, after);
       const acknowledged = run.stdout.includes('total into');
-      log.push(`kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${walChanged ? 'WAL written' : 'WAL untouched'}, ${verdict.slice(0, 200)}`);
+      log.push(
+        `kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${walChanged ? 'WAL written' : 'WAL untouched'}, ${verdict.slice(0, 200)}`,
+      );
       count(tally, run.code === 0, verdict, walChanged);
       if (verdict !== 'before' && verdict !== 'after') tally.between.push(`kill at ${delay} ms: ${verdict}`);
-      if (acknowledged && verdict !== 'after') tally.between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
-      if (run.code !== 0 && run.signal !== 'SIGKILL') tally.between.push(`kill at ${delay} ms: seed failed by itself: ${run.stderr}`);
+      if (acknowledged && verdict !== 'after')
+        tally.between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
+      if (run.code !== 0 && run.signal !== 'SIGKILL')
+        tally.between.push(`kill at ${delay} ms: seed failed by itself: ${run.stderr}`);
       committed = verdict === 'after';
     }
     t.comment(`seed: measured run ${duration} ms; ${describeTally(SEED_KILLS, tally)}`);
@@ -283,112 +313,132 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
     seedDbLeft = work;
   });
 
-  t.test(`seed b.json into a new file (rollback journal, not WAL), SIGKILLed ${NEW_FILE_SEED_KILLS} times`, async (t) => {
-    // A new file has no "before" rows: a kill must leave no file, or one
-    // without tables or rows, or the whole load.
-    const measured = join(files.dir, 'new-measured.db');
-    const full = await runCli(['seed', files.b, '--db', measured]);
-    t.equal(full.code, 0, 'an unkilled seed exits 0', { stderr: full.stderr });
-    t.equal(readFileSync(measured)[18], 1, 'written in rollback-journal mode (header byte 18), not WAL');
-    const after = readState(measured);
-    t.match(after, { integrity: 'ok', sessions: 31, downloads: 30_005 });
+  t.test(
+    `seed b.json into a new file (rollback journal, not WAL), SIGKILLed ${NEW_FILE_SEED_KILLS} times`,
+    async (t) => {
+      // A new file has no "before" rows: a kill must leave no file, or one
+      // without tables or rows, or the whole load.
+      const measured = join(files.dir, 'new-measured.db');
+      const full = await runCli(['seed', files.b, '--db', measured]);
+      t.equal(full.code, 0, 'an unkilled seed exits 0', { stderr: full.stderr });
+      t.equal(readFileSync(measured)[18], 1, 'written in rollback-journal mode (header byte 18), not WAL');
+      const after = readState(measured);
+      t.match(after, { integrity: 'ok', sessions: 31, downloads: 30_005 });
 
-    const work = join(files.dir, 'new-work.db');
-    const outcomes = { nothing: 0, hotJournal: 0, after: 0 };
-    const between: string[] = [];
-    const log: string[] = [];
-    const killAt = async (delay: number) => {
-      for (const side of SIDE_FILES) rmSync(work + side, { force: true });
-      const run = await runCli(['seed', files.b, '--db', work], delay);
-      const hotJournal = existsSync(`${work}-journal`);
-      let verdict: string;
-      if (!existsSync(work) || !hasTables(work, files.scratch)) verdict = 'nothing';
-      else {
-        const state = snapshotState(work, files.scratch);
-        const empty = state.integrity === 'ok' && state.accounts + state.api_keys + state.sessions + state.downloads === 0;
-        if (empty) verdict = 'nothing';
-        else if (state.integrity === 'ok' && JSON.stringify(state) === JSON.stringify(after)) verdict = 'after';
-        else verdict = `between: ${JSON.stringify(state)}`;
+      const work = join(files.dir, 'new-work.db');
+      const outcomes = { nothing: 0, hotJournal: 0, after: 0 };
+      const between: string[] = [];
+      const log: string[] = [];
+      const killAt = async (delay: number) => {
+        for (const side of SIDE_FILES) rmSync(work + side, { force: true });
+        const run = await runCli(['seed', files.b, '--db', work], delay);
+        const hotJournal = existsSync(`${work}-journal`);
+        let verdict: string;
+        if (!existsSync(work) || !hasTables(work, files.scratch)) verdict = 'nothing';
+        else {
+          const state = snapshotState(work, files.scratch);
+          const empty =
+            state.integrity === 'ok' && state.accounts + state.api_keys + state.sessions + state.downloads === 0;
+          if (empty) verdict = 'nothing';
+          else if (state.integrity === 'ok' && JSON.stringify(state) === JSON.stringify(after)) verdict = 'after';
+          else verdict = `between: ${JSON.stringify(state)}`;
+        }
+        log.push(
+          `kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${hotJournal ? 'journal left' : 'no journal'}, ${verdict.slice(0, 200)}`,
+        );
+        if (verdict === 'nothing') outcomes.nothing++;
+        else if (verdict === 'after') outcomes.after++;
+        else between.push(`kill at ${delay} ms: ${verdict}`);
+        if (hotJournal && verdict === 'nothing') outcomes.hotJournal++;
+        if (run.stdout.includes('total into') && verdict !== 'after')
+          between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
+        if (run.code !== 0 && run.signal !== 'SIGKILL')
+          between.push(`kill at ${delay} ms: seed failed by itself: ${run.stderr}`);
+      };
+      for (let i = 0; i < NEW_FILE_SEED_KILLS; i++) await killAt(killTime(i, NEW_FILE_SEED_KILLS, full.ms));
+      // The transaction is a short part of the run, and a busy machine shifts it:
+      // if no stratified kill landed inside it, aim more kills at the run's middle.
+      for (let extra = 0; outcomes.hotJournal === 0 && extra < NEW_FILE_SEED_KILLS; extra++) {
+        await killAt(Math.round((0.3 + draw.random() * 0.6) * full.ms));
       }
-      log.push(`kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${hotJournal ? 'journal left' : 'no journal'}, ${verdict.slice(0, 200)}`);
-      if (verdict === 'nothing') outcomes.nothing++;
-      else if (verdict === 'after') outcomes.after++;
-      else between.push(`kill at ${delay} ms: ${verdict}`);
-      if (hotJournal && verdict === 'nothing') outcomes.hotJournal++;
-      if (run.stdout.includes('total into') && verdict !== 'after') between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
-      if (run.code !== 0 && run.signal !== 'SIGKILL') between.push(`kill at ${delay} ms: seed failed by itself: ${run.stderr}`);
-    };
-    for (let i = 0; i < NEW_FILE_SEED_KILLS; i++) await killAt(killTime(i, NEW_FILE_SEED_KILLS, full.ms));
-    // The transaction is a short part of the run, and a busy machine shifts it:
-    // if no stratified kill landed inside it, aim more kills at the run's middle.
-    for (let extra = 0; outcomes.hotJournal === 0 && extra < NEW_FILE_SEED_KILLS; extra++) {
-      await killAt(Math.round((0.3 + draw.random() * 0.6) * full.ms));
-    }
-    t.comment(`seed into a new file: measured run ${full.ms} ms; ${JSON.stringify(outcomes)}`);
-    if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
-    t.same(between, [], `every kill left nothing or the whole load (seed ${SEED})`, { log });
-    t.ok(outcomes.hotJournal > 0, 'some kills landed mid-transaction, leaving a hot journal', { log });
+      t.comment(`seed into a new file: measured run ${full.ms} ms; ${JSON.stringify(outcomes)}`);
+      if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
+      t.same(between, [], `every kill left nothing or the whole load (seed ${SEED})`, { log });
+      t.ok(outcomes.hotJournal > 0, 'some kills landed mid-transaction, leaving a hot journal', { log });
 
-    // The next run opens what the last kill left, with no repair step.
-    for (const side of SIDE_FILES) rmSync(work + side, { force: true });
-    await runCli(['seed', files.b, '--db', work], Math.round(full.ms * 0.8));
-    const again = await runCli(['seed', files.b, '--db', work]);
-    t.equal(again.code, 0, 'seeding the killed file again exits 0', { stderr: again.stderr });
-    t.same(readState(work), after, 'and gives the same state as an unkilled seed');
-  });
+      // The next run opens what the last kill left, with no repair step.
+      for (const side of SIDE_FILES) rmSync(work + side, { force: true });
+      await runCli(['seed', files.b, '--db', work], Math.round(full.ms * 0.8));
+      const again = await runCli(['seed', files.b, '--db', work]);
+      t.equal(again.code, 0, 'seeding the killed file again exits 0', { stderr: again.stderr });
+      t.same(readState(work), after, 'and gives the same state as an unkilled seed');
+    },
+  );
 
   let serveDbLeft = '';
 
-  t.test(`serve: POST /_mock/fixtures (15,000 downloads), SIGKILLed ${SERVE_KILLS} times during the request`, async (t) => {
-    const body = readFileSync(files.c);
-    const post = (port: number) =>
-      httpCall({ port, method: 'POST', path: '/_mock/fixtures', headers: { 'content-type': 'application/json' }, body, timeoutMs: 20_000 });
+  t.test(
+    `serve: POST /_mock/fixtures (15,000 downloads), SIGKILLed ${SERVE_KILLS} times during the request`,
+    async (t) => {
+      const body = readFileSync(files.c);
+      const post = (port: number) =>
+        httpCall({
+          port,
+          method: 'POST',
+          path: '/_mock/fixtures',
+          headers: { 'content-type': 'application/json' },
+          body,
+          timeoutMs: 20_000,
+        });
 
-    // One at a time: the first server answers the load unkilled, giving
-    // "after" and the duration; the others are killed during it. All are
-    // equally cold (started together, never used), so the duration carries over.
-    if (!serversReady) startServers();
-    const servers = await serversReady!;
-    const dbs = serveDbs;
+      // One at a time: the first server answers the load unkilled, giving
+      // "after" and the duration; the others are killed during it. All are
+      // equally cold (started together, never used), so the duration carries over.
+      if (!serversReady) startServers();
+      const servers = await serversReady!;
+      const dbs = serveDbs;
 
-    const startedAt = Date.now();
-    const res = await post(servers[0]!.port);
-    const duration = Date.now() - startedAt;
-    t.match(res, { kind: 'answer', status: 201 }, 'an unkilled POST answers 201');
-    t.equal((await servers[0]!.stop('SIGTERM')).code, 0);
-    const after = readState(dbs[0]!);
-    t.match(after, { integrity: 'ok', sessions: 16, downloads: 15_005 }, 'the "after" state: a updated, plus c');
+      const startedAt = Date.now();
+      const res = await post(servers[0]!.port);
+      const duration = Date.now() - startedAt;
+      t.match(res, { kind: 'answer', status: 201 }, 'an unkilled POST answers 201');
+      t.equal((await servers[0]!.stop('SIGTERM')).code, 0);
+      const after = readState(dbs[0]!);
+      t.match(after, { integrity: 'ok', sessions: 16, downloads: 15_005 }, 'the "after" state: a updated, plus c');
 
-    const tally = newTally();
-    const log: string[] = [];
-    for (let i = 0; i < SERVE_KILLS; i++) {
-      const cli = servers[i + 1]!;
-      const db = dbs[i + 1]!;
-      const delay = killTime(i, SERVE_KILLS, duration);
-      const walBefore = walPrint(db);
-      const exited = new Promise<void>((resolve) => cli.child.once('close', () => resolve()));
-      const answer = post(cli.port);
-      const killer = setTimeout(() => cli.child.kill('SIGKILL'), delay);
-      const outcome = await answer;
-      // The process goes either way; an answer that came first is noted.
-      clearTimeout(killer);
-      cli.child.kill('SIGKILL');
-      await exited;
-      const walChanged = walPrint(db) !== walBefore;
-      const state = snapshotState(db, files.scratch);
-      const verdict = classify(state, before, after);
-      log.push(`kill at ${delay} ms: ${outcome.kind === 'answer' ? `answered ${outcome.status} first` : outcome.error}, ${walChanged ? 'WAL written' : 'WAL untouched'}, ${verdict.slice(0, 200)}`);
-      count(tally, outcome.kind === 'answer', verdict, walChanged);
-      if (verdict !== 'before' && verdict !== 'after') tally.between.push(`kill at ${delay} ms: ${verdict}`);
-      if (outcome.kind === 'answer' && outcome.status === 201 && verdict !== 'after') {
-        tally.between.push(`kill at ${delay} ms: the load was answered 201 but the DB is ${verdict}`);
+      const tally = newTally();
+      const log: string[] = [];
+      for (let i = 0; i < SERVE_KILLS; i++) {
+        const cli = servers[i + 1]!;
+        const db = dbs[i + 1]!;
+        const delay = killTime(i, SERVE_KILLS, duration);
+        const walBefore = walPrint(db);
+        const exited = new Promise<void>((resolve) => cli.child.once('close', () => resolve()));
+        const answer = post(cli.port);
+        const killer = setTimeout(() => cli.child.kill('SIGKILL'), delay);
+        const outcome = await answer;
+        // The process goes either way; an answer that came first is noted.
+        clearTimeout(killer);
+        cli.child.kill('SIGKILL');
+        await exited;
+        const walChanged = walPrint(db) !== walBefore;
+        const state = snapshotState(db, files.scratch);
+        const verdict = classify(state, before, after);
+        log.push(
+          `kill at ${delay} ms: ${outcome.kind === 'answer' ? `answered ${outcome.status} first` : outcome.error}, ${walChanged ? 'WAL written' : 'WAL untouched'}, ${verdict.slice(0, 200)}`,
+        );
+        count(tally, outcome.kind === 'answer', verdict, walChanged);
+        if (verdict !== 'before' && verdict !== 'after') tally.between.push(`kill at ${delay} ms: ${verdict}`);
+        if (outcome.kind === 'answer' && outcome.status === 201 && verdict !== 'after') {
+          tally.between.push(`kill at ${delay} ms: the load was answered 201 but the DB is ${verdict}`);
+        }
+        serveDbLeft = db;
       }
-      serveDbLeft = db;
-    }
-    t.comment(`serve: measured POST ${duration} ms; ${describeTally(SERVE_KILLS, tally)}`);
-    if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
-    t.same(tally.between, [], `every kill left "before" or "after" (seed ${SEED})`, { log });
-  });
+      t.comment(`serve: measured POST ${duration} ms; ${describeTally(SERVE_KILLS, tally)}`);
+      if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
+      t.same(tally.between, [], `every kill left "before" or "after" (seed ${SEED})`, { log });
+    },
+  );
 
   t.test('serve --no-fixtures opens each killed DB as it is: healthy, and its data answers', async (t) => {
     const beforeRows = aRows(100, 1);
@@ -401,12 +451,21 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
       const health = await httpCall({ port: cli.port, path: '/_mock/health' });
       t.match(health, { kind: 'answer', status: 200 }, `${label}: /_mock/health answers 200`);
       const stateRes = await httpCall({ port: cli.port, path: '/_mock/state' });
-      const totals = stateRes.kind === 'answer' ? (JSON.parse(stateRes.body.toString('utf8')) as { data: { totals: unknown } }).data.totals : undefined;
-      t.same(totals, { accounts: state.accounts, api_keys: state.api_keys, sessions: state.sessions, downloads: state.downloads }, `${label}: /_mock/state counts what the file holds`);
+      const totals =
+        stateRes.kind === 'answer'
+          ? (JSON.parse(stateRes.body.toString('utf8')) as { data: { totals: unknown } }).data.totals
+          : undefined;
+      t.same(
+        totals,
+        { accounts: state.accounts, api_keys: state.api_keys, sessions: state.sessions, downloads: state.downloads },
+        `${label}: /_mock/state counts what the file holds`,
+      );
       const list = await httpCall({ port: cli.port, path: listUrl('a-s0'), headers: { 'anchor-api-key': KEY } });
       t.match(list, { kind: 'answer', status: 200 }, `${label}: the key answers and lists a's session`);
       if (list.kind === 'answer') {
-        const json = JSON.parse(list.body.toString('utf8')) as { data: { count: number; items: Array<{ size: number }> } };
+        const json = JSON.parse(list.body.toString('utf8')) as {
+          data: { count: number; items: Array<{ size: number }> };
+        };
         t.same(contractProblems(200, json), [], `${label}: the list matches the contract`);
         t.equal(json.data.count, 5, `${label}: five downloads in a's session`);
         const sizes = json.data.items.map((item) => item.size);
@@ -418,6 +477,9 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
       t.equal((await cli.stop('SIGTERM')).code, 0, `${label}: stops with exit 0`);
       t.equal(readState(file).integrity, 'ok', `${label}: still ok after serving`);
     };
-    await Promise.all([check('the DB the seed kills left', seedDbLeft), check('the DB the serve kills left', serveDbLeft)]);
+    await Promise.all([
+      check('the DB the seed kills left', seedDbLeft),
+      check('the DB the serve kills left', serveDbLeft),
+    ]);
   });
 });

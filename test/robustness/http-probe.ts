@@ -43,10 +43,22 @@ export function httpCall(call: HttpCall): Promise<Outcome> {
     let req: ReturnType<typeof request>;
     try {
       req = request(
-        { host: '127.0.0.1', port: call.port, method: call.method ?? 'GET', path: call.path, headers: call.headers, agent: call.agent ?? false },
+        {
+          host: '127.0.0.1',
+          port: call.port,
+          method: call.method ?? 'GET',
+          path: call.path,
+          headers: call.headers,
+          agent: call.agent ?? false,
+        },
         (res) => {
           const chunks: Buffer[] = [];
-          const answer = (): Outcome => ({ kind: 'answer', status: res.statusCode ?? 0, headers: res.headers as IncomingHttpHeaders, body: Buffer.concat(chunks) });
+          const answer = (): Outcome => ({
+            kind: 'answer',
+            status: res.statusCode ?? 0,
+            headers: res.headers as IncomingHttpHeaders,
+            body: Buffer.concat(chunks),
+          });
           responded = answer;
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => finish(answer()));
@@ -55,7 +67,10 @@ export function httpCall(call: HttpCall): Promise<Outcome> {
         },
       );
     } catch (err) {
-      resolve({ kind: 'error', error: `${CLIENT_REFUSED}${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+      resolve({
+        kind: 'error',
+        error: `${CLIENT_REFUSED}${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      });
       return;
     }
     const timer = setTimeout(() => {
@@ -117,7 +132,11 @@ function parseResponse(data: Buffer, headOnly: boolean, ended: boolean): Answer 
  * Writes raw bytes to 127.0.0.1:port and reads the first response. A closed
  * connection with no answer is the outcome 'closed without an answer'.
  */
-export function rawCall(port: number, data: string | Buffer, options: { timeoutMs?: number; headOnly?: boolean } = {}): Promise<Outcome> {
+export function rawCall(
+  port: number,
+  data: string | Buffer,
+  options: { timeoutMs?: number; headOnly?: boolean } = {},
+): Promise<Outcome> {
   const timeoutMs = options.timeoutMs ?? 5000;
   return new Promise((resolve) => {
     let received = Buffer.alloc(0);
@@ -130,7 +149,10 @@ export function rawCall(port: number, data: string | Buffer, options: { timeoutM
       socket.destroy();
       resolve(o);
     };
-    const timer = setTimeout(() => finish({ kind: 'error', error: `timeout: no complete answer within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ kind: 'error', error: `timeout: no complete answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     socket.on('connect', () => socket.write(data));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -140,7 +162,14 @@ export function rawCall(port: number, data: string | Buffer, options: { timeoutM
     const onEnd = () => {
       const answer = parseResponse(received, options.headOnly ?? false, true);
       if (answer) finish({ kind: 'answer', ...answer });
-      else finish({ kind: 'error', error: received.length === 0 ? 'closed without an answer' : `incomplete answer: ${received.toString('latin1').slice(0, 200)}` });
+      else
+        finish({
+          kind: 'error',
+          error:
+            received.length === 0
+              ? 'closed without an answer'
+              : `incomplete answer: ${received.toString('latin1').slice(0, 200)}`,
+        });
     };
     socket.on('end', onEnd);
     socket.on('close', onEnd);

@@ -12,7 +12,11 @@ import { SchemaVersionError, Store, type StoreWriter } from '../../src/store/sto
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
-function openStore(t: Test, path = ':memory:', options: { migrations?: readonly string[]; bulkLoad?: boolean } = {}): Store {
+function openStore(
+  t: Test,
+  path = ':memory:',
+  options: { migrations?: readonly string[]; bulkLoad?: boolean } = {},
+): Store {
   const store = new Store({ path, ...options });
   t.teardown(() => store.close());
   return store;
@@ -61,22 +65,25 @@ t.test('a new database file gets 16 KB pages; an existing one keeps its own', as
 // Byte 18 of an SQLite file header: 1 for a rollback journal, 2 for WAL.
 const fileJournal = (path: string) => ({ 1: 'rollback', 2: 'wal' })[readFileSync(path)[18]!];
 
-t.test('bulkLoad: a new file stays in rollback-journal mode, with full syncs, until it is opened without it', async (t) => {
-  const path = join(t.testdir(), 'seeded.db');
-  const bulk = new Store({ path, bulkLoad: true });
-  t.equal(bulk.db.pragma('journal_mode', { simple: true }), 'delete');
-  t.equal(bulk.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
-  bulk.write((w) => w.insertAccount('acme'));
-  t.notOk(existsSync(`${path}-wal`), 'no write-ahead log while open');
-  bulk.close();
-  t.equal(fileJournal(path), 'rollback');
+t.test(
+  'bulkLoad: a new file stays in rollback-journal mode, with full syncs, until it is opened without it',
+  async (t) => {
+    const path = join(t.testdir(), 'seeded.db');
+    const bulk = new Store({ path, bulkLoad: true });
+    t.equal(bulk.db.pragma('journal_mode', { simple: true }), 'delete');
+    t.equal(bulk.db.pragma('synchronous', { simple: true }), 2, 'synchronous = FULL');
+    bulk.write((w) => w.insertAccount('acme'));
+    t.notOk(existsSync(`${path}-wal`), 'no write-ahead log while open');
+    bulk.close();
+    t.equal(fileJournal(path), 'rollback');
 
-  const served = openStore(t, path);
-  t.equal(served.db.pragma('journal_mode', { simple: true }), 'wal', 'the next open switches it to WAL');
-  t.equal(served.db.pragma('synchronous', { simple: true }), 1, 'synchronous = NORMAL');
-  t.equal(fileJournal(path), 'wal');
-  t.same(served.counts(), [{ id: 'acme', api_keys: 0, sessions: 0, downloads: 0 }], 'the account is there');
-});
+    const served = openStore(t, path);
+    t.equal(served.db.pragma('journal_mode', { simple: true }), 'wal', 'the next open switches it to WAL');
+    t.equal(served.db.pragma('synchronous', { simple: true }), 1, 'synchronous = NORMAL');
+    t.equal(fileJournal(path), 'wal');
+    t.same(served.counts(), [{ id: 'acme', api_keys: 0, sessions: 0, downloads: 0 }], 'the account is there');
+  },
+);
 
 t.test('bulkLoad on a file that has a schema (a second seed) switches it to WAL', async (t) => {
   const path = join(t.testdir(), 'mock.db');
@@ -124,30 +131,41 @@ t.test('a database from an older release is upgraded in place and keeps its data
   t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
   t.same(upgraded.counts(), [{ id: 'acme', api_keys: 0, sessions: 1, downloads: 0 }], 'the account is still there');
   t.same(upgraded.findSession('sess-1'), { id: 'sess-1', account_id: 'acme', created_at: T0 });
-  t.same(upgraded.db.prepare('SELECT id, note FROM accounts').all(), [{ id: 'acme', note: null }], 'the new column exists');
+  t.same(
+    upgraded.db.prepare('SELECT id, note FROM accounts').all(),
+    [{ id: 'acme', note: null }],
+    'the new column exists',
+  );
 });
 
-t.test('migration 2: a file whose generated downloads stored their entity tag serves the same tag after the upgrade', async (t) => {
-  const path = join(t.testdir(), 'mock.db');
-  const old = new Store({ path, migrations: [migrations[0]!] });
-  const generatedTag = contentEtag('gen', 1000, null);
-  old.write((w) => {
-    w.insertAccount('acme');
-    w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
-    // As releases before migration 2 wrote them: every row with its tag.
-    w.upsertDownload({ ...download('gen', 'sess-1'), size: 1000, content: null, etag: generatedTag });
-    w.upsertDownload({ ...download('stored', 'sess-1'), etag: contentEtag('stored', 3, Buffer.from('abc')) });
-  });
-  old.close();
+t.test(
+  'migration 2: a file whose generated downloads stored their entity tag serves the same tag after the upgrade',
+  async (t) => {
+    const path = join(t.testdir(), 'mock.db');
+    const old = new Store({ path, migrations: [migrations[0]!] });
+    const generatedTag = contentEtag('gen', 1000, null);
+    old.write((w) => {
+      w.insertAccount('acme');
+      w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
+      // As releases before migration 2 wrote them: every row with its tag.
+      w.upsertDownload({ ...download('gen', 'sess-1'), size: 1000, content: null, etag: generatedTag });
+      w.upsertDownload({ ...download('stored', 'sess-1'), etag: contentEtag('stored', 3, Buffer.from('abc')) });
+    });
+    old.close();
 
-  const upgraded = openStore(t, path);
-  t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
-  t.equal(upgraded.findDownload('gen')!.etag, '', 'the generated row keeps no tag');
-  t.equal(upgraded.findDownload('stored')!.etag, contentEtag('stored', 3, Buffer.from('abc')), 'stored bytes keep theirs');
-  const served = new DownloadCache(upgraded);
-  t.equal(served.get('gen')!.row.etag, generatedTag, 'served with the tag it had before');
-  t.equal(served.get('stored')!.row.etag, contentEtag('stored', 3, Buffer.from('abc')));
-});
+    const upgraded = openStore(t, path);
+    t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+    t.equal(upgraded.findDownload('gen')!.etag, '', 'the generated row keeps no tag');
+    t.equal(
+      upgraded.findDownload('stored')!.etag,
+      contentEtag('stored', 3, Buffer.from('abc')),
+      'stored bytes keep theirs',
+    );
+    const served = new DownloadCache(upgraded);
+    t.equal(served.get('gen')!.row.etag, generatedTag, 'served with the tag it had before');
+    t.equal(served.get('stored')!.row.etag, contentEtag('stored', 3, Buffer.from('abc')));
+  },
+);
 
 t.test('a database from a newer release is refused, naming the file and both versions', async (t) => {
   const path = join(t.testdir(), 'newer.db');
@@ -176,7 +194,10 @@ t.test('a WAL-mode database from a newer release is refused and left byte-for-by
   t.notOk(existsSync(`${path}-wal`), 'closing checkpointed and removed the WAL');
 
   const before = sha256(path);
-  t.type(t.throws(() => new Store({ path })), SchemaVersionError);
+  t.type(
+    t.throws(() => new Store({ path })),
+    SchemaVersionError,
+  );
   t.equal(sha256(path), before, 'the file is byte-for-byte untouched');
   t.notOk(existsSync(`${path}-wal`), 'no WAL file is left behind');
   t.notOk(existsSync(`${path}-shm`), 'no shared-memory file is left behind');
@@ -189,7 +210,13 @@ t.test('a write is atomic: an exception inside rolls every change back', async (
     () =>
       store.write((w) => {
         w.insertAccount('globex');
-        w.upsertKey({ key_hash: hashKey('ak_globex_1'), fingerprint: 'ak_g…', account_id: 'globex', rate_capacity: null, rate_refill_per_second: null });
+        w.upsertKey({
+          key_hash: hashKey('ak_globex_1'),
+          fingerprint: 'ak_g…',
+          account_id: 'globex',
+          rate_capacity: null,
+          rate_refill_per_second: null,
+        });
         throw new Error('boom');
       }),
     { message: 'boom' },
@@ -253,19 +280,31 @@ t.test('reads do not change the generation', async (t) => {
 
 t.test('foreign keys are enforced: a download for a missing session is refused', async (t) => {
   const store = openStore(t);
-  t.throws(() => store.write((w) => w.upsertDownload(download('d1', 'no-such-session'))), { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+  t.throws(() => store.write((w) => w.upsertDownload(download('d1', 'no-such-session'))), {
+    code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  });
   t.equal(store.findDownload('d1'), undefined);
 });
 
 t.test('foreign keys are enforced: a session or key for a missing account is refused', async (t) => {
   const store = openStore(t);
-  t.throws(() => store.write((w) => w.upsertSession({ id: 's', account_id: 'ghost', created_at: null, default_created_at: T0 })), {
-    code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
-  });
+  t.throws(
+    () =>
+      store.write((w) => w.upsertSession({ id: 's', account_id: 'ghost', created_at: null, default_created_at: T0 })),
+    {
+      code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+    },
+  );
   t.throws(
     () =>
       store.write((w) =>
-        w.upsertKey({ key_hash: hashKey('ak_ghost_1'), fingerprint: 'ak_g…', account_id: 'ghost', rate_capacity: null, rate_refill_per_second: null }),
+        w.upsertKey({
+          key_hash: hashKey('ak_ghost_1'),
+          fingerprint: 'ak_g…',
+          account_id: 'ghost',
+          rate_capacity: null,
+          rate_refill_per_second: null,
+        }),
       ),
     { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
   );

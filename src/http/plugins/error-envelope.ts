@@ -39,7 +39,11 @@ export default fp(
         return;
       }
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        sendError(reply, 413, `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (--body-limit).`);
+        sendError(
+          reply,
+          413,
+          `Request body is larger than the limit of ${request.routeOptions.bodyLimit} bytes (--body-limit).`,
+        );
         return;
       }
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {

@@ -31,7 +31,7 @@ function dropUnusedInputSchemas(doc: OpenApiDoc): OpenApiDoc {
   const schemas = (doc as { components?: { schemas?: Record<string, unknown> } }).components?.schemas;
   if (!schemas) return doc;
   // Repeat until stable: dropping one may leave another unreferenced.
-  for (let dropped = true; dropped; ) {
+  for (let dropped = true; dropped;) {
     dropped = false;
     for (const name of Object.keys(schemas)) {
       if (!name.endsWith('Input')) continue;
@@ -67,18 +67,28 @@ export default fp(
         ],
         components: {
           securitySchemes: {
-            api_key_header: { type: 'apiKey', in: 'header', name: 'anchor-api-key', description: 'API key passed in the header' },
+            api_key_header: {
+              type: 'apiKey',
+              in: 'header',
+              name: 'anchor-api-key',
+              description: 'API key passed in the header',
+            },
           },
         },
       },
       transform: jsonSchemaTransform,
-      transformObject: (input) => dropUnusedInputSchemas(simplifySchema(jsonSchemaTransformObject(input)) as OpenApiDoc),
+      transformObject: (input) =>
+        dropUnusedInputSchemas(simplifySchema(jsonSchemaTransformObject(input)) as OpenApiDoc),
     });
     await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
 
     const hide = { hide: true };
-    app.get('/openapi.json', { schema: hide }, async (_req, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())));
-    app.get('/openapi.yaml', { schema: hide }, async (_req, reply) => reply.type('application/yaml; charset=utf-8').send(YAML.stringify(app.swagger())));
+    app.get('/openapi.json', { schema: hide }, async (_req, reply) =>
+      reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
+    );
+    app.get('/openapi.yaml', { schema: hide }, async (_req, reply) =>
+      reply.type('application/yaml; charset=utf-8').send(YAML.stringify(app.swagger())),
+    );
   },
   { name: 'openapi' },
 );
