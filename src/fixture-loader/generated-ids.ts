@@ -6,8 +6,8 @@ export function deterministicUuid(name: string): string {
   const hex = hash('sha1', `anchorbrowser-mock:${name}`, 'hex');
   // Version 5 in the 13th digit; variant bits 10 in the 17th.
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  const [a, b, c, d, e] = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(13, 16), hex.slice(17, 20), hex.slice(20, 32)];
-  return `${a}-${b}-5${c}-${variant}${d}-${e}`;
+  const head = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}`;
+  return `${head}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** A session's id: its own, or the one generated from its account and position. */
