@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
@@ -22,6 +22,7 @@ const draw = picker(mulberry32(SEED));
 const KEY = 'ak_crash_main';
 const SEED_KILLS = 20;
 const NEW_FILE_SEED_KILLS = 10;
+const JOURNAL_KILLS = 3;
 const SERVE_KILLS = 6;
 /** Bounds a child that should have exited (or been killed) long ago. */
 const EXIT_DEADLINE_MS = 30_000;
@@ -174,7 +175,10 @@ interface Ended {
 }
 
 /** Runs the CLI (without tap's loader, like spawn-helpers) and SIGKILLs it after `killAfterMs`, if given. */
-function runCli(args: string[], killAfterMs?: number): Promise<Ended> {
+/** When to SIGKILL a run: after a delay, or as soon as a file appears (a transaction's journal). */
+type KillWhen = number | { fileAppears: string };
+
+function runCli(args: string[], killWhen?: KillWhen): Promise<Ended> {
   const started = Date.now();
   const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], {
     env: cliEnv(),
@@ -184,16 +188,33 @@ function runCli(args: string[], killAfterMs?: number): Promise<Ended> {
   const out = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out.stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (out.stderr += c));
-  const killer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  const deadline = setTimeout(() => child.kill('SIGKILL'), EXIT_DEADLINE_MS);
+  const kill = () => child.kill('SIGKILL');
+  const killer = typeof killWhen === 'number' ? setTimeout(kill, killWhen) : undefined;
+  const watcher = typeof killWhen === 'object' ? watchFor(killWhen.fileAppears, kill) : undefined;
+  const deadline = setTimeout(kill, EXIT_DEADLINE_MS);
   return new Promise((resolve) => {
     child.once('close', (code, signal) => {
       clearTimeout(killer);
+      watcher?.close();
       clearTimeout(deadline);
       live.delete(child);
       resolve({ code, signal, ...out, ms: Date.now() - started });
     });
   });
+}
+
+/** Calls `then` once `file` exists: inotify on its folder, so the call comes within a millisecond or so. */
+function watchFor(file: string, then: () => void) {
+  let fired = false;
+  const check = () => {
+    if (!fired && existsSync(file)) {
+      fired = true;
+      then();
+    }
+  };
+  const watcher = watch(dirname(file), check);
+  check();
+  return watcher;
 }
 
 /** The i-th of n kill times, one per stratum of [0, duration), at a seeded point inside it. */
@@ -314,7 +335,7 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
   });
 
   t.test(
-    `seed b.json into a new file (rollback journal, not WAL), SIGKILLed ${NEW_FILE_SEED_KILLS} times`,
+    `seed b.json into a new file (rollback journal, not WAL), SIGKILLed ${NEW_FILE_SEED_KILLS} times, then ${JOURNAL_KILLS} more as its journal appears`,
     async (t) => {
       // A new file has no "before" rows: a kill must leave no file, or one
       // without tables or rows, or the whole load.
@@ -329,9 +350,10 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
       const outcomes = { nothing: 0, hotJournal: 0, after: 0 };
       const between: string[] = [];
       const log: string[] = [];
-      const killAt = async (delay: number) => {
+      const killAt = async (when: KillWhen) => {
+        const at = typeof when === 'number' ? `${when} ms` : 'journal creation';
         for (const side of SIDE_FILES) rmSync(work + side, { force: true });
-        const run = await runCli(['seed', files.b, '--db', work], delay);
+        const run = await runCli(['seed', files.b, '--db', work], when);
         const hotJournal = existsSync(`${work}-journal`);
         let verdict: string;
         if (!existsSync(work) || !hasTables(work, files.scratch)) verdict = 'nothing';
@@ -344,23 +366,21 @@ t.test(`kill -9 during big loads leaves the DB before or after, never between (s
           else verdict = `between: ${JSON.stringify(state)}`;
         }
         log.push(
-          `kill at ${delay} ms: ${run.signal ?? `exit ${run.code}`}, ${hotJournal ? 'journal left' : 'no journal'}, ${verdict.slice(0, 200)}`,
+          `kill at ${at}: ${run.signal ?? `exit ${run.code}`}, ${hotJournal ? 'journal left' : 'no journal'}, ${verdict.slice(0, 200)}`,
         );
         if (verdict === 'nothing') outcomes.nothing++;
         else if (verdict === 'after') outcomes.after++;
-        else between.push(`kill at ${delay} ms: ${verdict}`);
+        else between.push(`kill at ${at}: ${verdict}`);
         if (hotJournal && verdict === 'nothing') outcomes.hotJournal++;
         if (run.stdout.includes('total into') && verdict !== 'after')
-          between.push(`kill at ${delay} ms: seed printed its totals but the DB is ${verdict}`);
+          between.push(`kill at ${at}: seed printed its totals but the DB is ${verdict}`);
         if (run.code !== 0 && run.signal !== 'SIGKILL')
-          between.push(`kill at ${delay} ms: seed failed by itself: ${run.stderr}`);
+          between.push(`kill at ${at}: seed failed by itself: ${run.stderr}`);
       };
       for (let i = 0; i < NEW_FILE_SEED_KILLS; i++) await killAt(killTime(i, NEW_FILE_SEED_KILLS, full.ms));
-      // The transaction is a short part of the run, and a busy machine shifts it:
-      // if no stratified kill landed inside it, aim more kills at the run's middle.
-      for (let extra = 0; outcomes.hotJournal === 0 && extra < NEW_FILE_SEED_KILLS; extra++) {
-        await killAt(Math.round((0.3 + draw.random() * 0.6) * full.ms));
-      }
+      // The transaction is a short part of the run and a busy machine shifts it,
+      // so timed kills may all miss it: these are aimed at the moment its journal appears.
+      for (let i = 0; i < JOURNAL_KILLS; i++) await killAt({ fileAppears: `${work}-journal` });
       t.comment(`seed into a new file: measured run ${full.ms} ms; ${JSON.stringify(outcomes)}`);
       if (process.env.ROBUSTNESS_VERBOSE) t.comment(log.join('\n'));
       t.same(between, [], `every kill left nothing or the whole load (seed ${SEED})`, { log });
