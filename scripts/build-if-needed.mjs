@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ with TypeScript. Run by npm as `prepare` (npm ci,
+// Builds dist/ from src/ with TypeScript, then the contract documents
+// (build-contract.mjs, build-openapi.mjs). Run by npm as `prepare` (npm ci,
 // npm install in a clone, a git dependency's install, npm pack) and before
 // `npm start`, where it builds only when dist/ is missing or older than src/.
 // Where TypeScript is not installed (npm ci --omit=dev) it builds nothing and
@@ -27,7 +28,10 @@ function newest(dir) {
 
 const hasSources = existsSync(join(root, 'src'));
 if (!hasSources) process.exit(0); // an installed package: dist/ is what was shipped
-if (onlyIfStale && existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) process.exit(0);
+const contractJson = join(root, 'dist', 'contract', 'openapi.json');
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'contract')));
+const built = [entry, contractJson].every((file) => existsSync(file) && statSync(file).mtimeMs >= sources);
+if (onlyIfStale && built) process.exit(0);
 
 let tsc;
 try {
@@ -37,5 +41,12 @@ try {
   console.warn(`anchorbrowser-mock: TypeScript is not installed (npm ci --omit=dev?): ${state}.`);
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const steps = [
+  [tsc, '-p', join(root, 'tsconfig.json')],
+  [join(root, 'scripts', 'build-contract.mjs')],
+  [join(root, 'scripts', 'build-openapi.mjs')],
+];
+for (const args of steps) {
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

@@ -9,11 +9,15 @@ import { installListFastPath } from './pipeline/list-fast-path.js';
 import { registerOperations } from './pipeline/operation.js';
 import errorEnvelope from './plugins/error-envelope.js';
 import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
-import openapi from './plugins/openapi.js';
+import openapi, { routesDocument } from './plugins/openapi.js';
 import adminRoutes from './routes/admin-routes.js';
 import healthRoutes from './routes/health-routes.js';
 // After the admin routes: the served document lists component schemas in the order their modules load.
 import { downloadOperations } from './operations/downloads.js';
+import { registerContractOperations } from './operations/contract-operations.js';
+
+/** Vendor operations registered with their own schemas, not from the document. */
+const SCHEMA_OPERATIONS = new Set(['GET /v1/sessions/{session_id}/downloads']);
 import { PACKAGE_VERSION } from '../version.js';
 import { OPTIONS } from '../config/options.js';
 
@@ -33,6 +37,11 @@ export interface AppOptions extends MockOptions {
   bodyLimit?: number;
   /** Fastify's per-request log lines (on at debug level in the CLI). */
   requestLogging?: boolean;
+  /**
+   * For the build (scripts/build-openapi.mjs): document the mock's own routes
+   * from their schemas with @fastify/swagger, instead of serving the built document.
+   */
+  documentRoutes?: boolean;
 }
 
 /** Raw answer for requests Node's parser rejects before Fastify sees them. */
@@ -109,9 +118,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   await app.register(errorEnvelope);
-  await app.register(openapi, { version: PACKAGE_VERSION });
+  if (options.documentRoutes) await app.register(routesDocument, { version: PACKAGE_VERSION });
+  else await app.register(openapi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
+  registerContractOperations(app, mock, {}, SCHEMA_OPERATIONS);
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });

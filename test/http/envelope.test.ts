@@ -61,7 +61,7 @@ async function tightRemaining(app: FastifyInstance) {
 
 t.test('an unknown path answers 404 in the envelope, without needing a key', async (t) => {
   const { app } = await buildTestApp(t);
-  for (const url of ['/nope', '/v1/sessions', '/v1/sessions/x/downloads/extra', '/v2/sessions/x/downloads?x=1']) {
+  for (const url of ['/nope', '/v1/nothing-here', '/v1/sessions/x/downloads/extra', '/v2/sessions/x/downloads?x=1']) {
     const res = await app.inject({ url });
     const body = expectContract(t, res, 404);
     t.equal(res.headers['content-type'], 'application/json; charset=utf-8', `${url}: content type`);

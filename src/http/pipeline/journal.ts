@@ -8,8 +8,10 @@ export function pathOf(request: FastifyRequest): string {
   return q === -1 ? request.url : request.url.slice(0, q);
 }
 
-function sessionIdOf(request: FastifyRequest): string | null {
-  return (request.params as { session_id?: string } | undefined)?.session_id ?? null;
+/** The session a request names: the vendor document calls it `session_id` or `sessionId`. */
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  const params = request.params as { session_id?: string; sessionId?: string } | undefined;
+  return params?.session_id ?? params?.sessionId;
 }
 
 /** Journals a request that went through Fastify, with what the pipeline's hooks learned of it. */
@@ -23,7 +25,18 @@ export function recordRouted(
   const fingerprint = journalFingerprint(request.keyFingerprint, request.headers['anchor-api-key']);
   const { method, forced, faultId } = request;
   const path = pathOf(request);
-  recordRequest(mock, method, path, sessionIdOf(request), status, durationMs, bytes, fingerprint, forced, faultId);
+  recordRequest(
+    mock,
+    method,
+    path,
+    sessionIdOf(request) ?? null,
+    status,
+    durationMs,
+    bytes,
+    fingerprint,
+    forced,
+    faultId,
+  );
 }
 
 /** The onResponse hook of a journaled operation. */

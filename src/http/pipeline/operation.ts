@@ -35,6 +35,8 @@ export interface ContractOperation {
   summary: string;
   description: string;
   operationId: string;
+  /** Left out of the routes' document: the vendor's own document describes it. */
+  hide?: boolean;
 }
 
 /** The operation's zod schemas: they validate the request, serialize the answer and document both. */
@@ -61,7 +63,17 @@ export interface PipelineNeeds {
   latency: boolean;
   /** Requests are journaled. */
   journal: boolean;
+  /** The status of the normal answer, which `Prefer: code=N` leaves alone. Default 200. */
+  success?: number;
+  /**
+   * The operation's error body for a status, as JSON text, when it is not the
+   * envelope (vendor operations declare uneven shapes). `message` undefined:
+   * the operation's own message for that status. Default: the envelope.
+   */
+  errors?: ErrorRenderer;
 }
+
+export type ErrorRenderer = (status: number, message?: string) => string;
 
 type OperationHandler<S extends OperationSchemas> = RouteHandlerMethod<
   RawServerDefault,
@@ -107,14 +119,14 @@ export function registerOperations(app: FastifyInstance, mock: MockContext, oper
     app.decorateRequest('forced', false);
     app.decorateRequest('faultId', null);
   }
-  const apiKeyGuard = apiKeyGuardHook(mock);
+  const envelopeGuard = apiKeyGuardHook(mock);
   const journal = journalHook(mock);
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   for (const { method, path, contract, schemas, needs, handler } of operations) {
     const onRequest: onRequestHookHandler[] = [];
     if (needs.latency || needs.faults || needs.prefer !== null) onRequest.push(steeringHook(mock, needs));
-    if (needs.key) onRequest.push(apiKeyGuard);
+    if (needs.key) onRequest.push(needs.errors ? apiKeyGuardHook(mock, needs.errors) : envelopeGuard);
     api.route<RouteGenericInterface, ContextConfigDefault, OperationSchemas>({
       method,
       url: path,

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { FaultRuleView } from '../../schemas/admin-schemas.js';
-import { MESSAGES, quoted, sendError } from '../errors.js';
+import { JSON_CONTENT_TYPE, MESSAGES, quoted, sendError } from '../errors.js';
+import type { ErrorRenderer } from './operation.js';
 import type { MockContext } from '../../domain/mock-context.js';
-import { pathOf, recordRouted } from './journal.js';
+import { pathOf, recordRouted, sessionIdOf } from './journal.js';
 
 /** What a test suite may steer on an operation (see PipelineNeeds). */
 export interface SteeringNeeds {
@@ -10,6 +11,8 @@ export interface SteeringNeeds {
   faults: boolean;
   prefer: readonly number[] | null;
   journal: boolean;
+  success?: number;
+  errors?: ErrorRenderer;
 }
 
 const FAULT_MESSAGES: Record<number, string> = {
@@ -35,6 +38,13 @@ function preferredCode(header: string | string[] | undefined): string | undefine
  */
 export function steeringHook(mock: MockContext, needs: SteeringNeeds): onRequestHookHandler {
   const allowed = needs.prefer;
+  const success = String(needs.success ?? 200);
+  const { errors } = needs;
+  /** An error in the operation's own shape; `message` undefined: its own message for the status. */
+  const fail = (reply: FastifyReply, status: number, message: string | undefined) =>
+    errors
+      ? reply.code(status).type(JSON_CONTENT_TYPE).send(errors(status, message))
+      : sendError(reply, status, message ?? MESSAGES[status as 401 | 404 | 429] ?? 'The request failed.');
 
   // Callback style: no promise per request on the hot path. A hook that
   // answers does not call done(), which ends the chain there.
@@ -50,21 +60,21 @@ export function steeringHook(mock: MockContext, needs: SteeringNeeds): onRequest
         return;
       }
       if (rule.headers) reply.headers(rule.headers);
-      sendError(reply, rule.status!, FAULT_MESSAGES[rule.status!] ?? 'Injected fault.');
+      fail(reply, rule.status!, FAULT_MESSAGES[rule.status!] ?? 'Injected fault.');
       return;
     }
 
     const code = allowed && preferredCode(request.headers.prefer);
-    if (!allowed || code === undefined || code === '200') return done(); // 200: the route's normal answer
+    if (!allowed || code === undefined || code === success) return done(); // the route's normal answer
     const n = Number(code);
     if (!allowed.includes(n)) {
-      const codes = [200, ...allowed].join(', ');
-      sendError(reply, 400, `Prefer: code=${quoted(String(code))} is not a response of this route; allowed: ${codes}.`);
+      const codes = [success, ...allowed].join(', ');
+      fail(reply, 400, `Prefer: code=${quoted(String(code))} is not a response of this route; allowed: ${codes}.`);
       return;
     }
     request.forced = true;
     if (n === 429) reply.headers({ 'retry-after-ms': 1000, 'retry-after': 1 });
-    sendError(reply, n, MESSAGES[n as 401 | 404 | 429]);
+    fail(reply, n, errors ? undefined : MESSAGES[n as 401 | 404 | 429]);
   }
 
   return function steer(request, reply, done) {
@@ -74,7 +84,7 @@ export function steeringHook(mock: MockContext, needs: SteeringNeeds): onRequest
       rule = mock.faults.take({
         method: request.method,
         path: pathOf(request),
-        sessionId: (request.params as { session_id?: string } | undefined)?.session_id,
+        sessionId: sessionIdOf(request),
         apiKey: typeof header === 'string' ? header : undefined,
       });
     }

@@ -1,9 +1,9 @@
-import swagger from '@fastify/swagger';
+import { readFileSync } from 'node:fs';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createRequire } from 'node:module';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import YAML from 'yaml';
 
 /**
  * zod's JSON Schema output adds detail the reference contract does not have
@@ -46,8 +46,27 @@ function dropUnusedInputSchemas(doc: OpenApiDoc): OpenApiDoc {
   return doc;
 }
 
-export default fp(
-  async function openapi(app: FastifyInstance, { version }: { version: string }) {
+// Written at build time by scripts/build-openapi.mjs: the vendor's document merged with the mock's own routes.
+const SERVED_URL = new URL('../../../dist/contract/openapi.json', import.meta.url);
+let served: { json: string; doc: object } | undefined;
+
+/** The served document, read once per process on first use. */
+function servedDocument(): { json: string; doc: object } {
+  if (!served) {
+    const json = readFileSync(SERVED_URL, 'utf8');
+    served = { json, doc: JSON.parse(json) as object };
+  }
+  return served;
+}
+
+/**
+ * Documents the mock's own routes from their zod schemas with
+ * @fastify/swagger. Only the build runs it (scripts/build-openapi.mjs): a
+ * start serves the document it wrote.
+ */
+export const routesDocument = fp(
+  async function routesDocument(app: FastifyInstance, { version }: { version: string }) {
+    const { default: swagger } = await import('@fastify/swagger');
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -80,14 +99,41 @@ export default fp(
       transformObject: (input) =>
         dropUnusedInputSchemas(simplifySchema(jsonSchemaTransformObject(input)) as OpenApiDoc),
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
+  },
+  { name: 'openapi' },
+);
 
+/**
+ * What @fastify/swagger-ui needs of @fastify/swagger (under that name, which
+ * it checks): `swagger()`, here the document the build wrote, read on first use.
+ */
+const staticSwagger = fp(
+  async function staticSwagger(app: FastifyInstance) {
+    app.decorate('swagger', ((options?: { yaml?: boolean }) =>
+      options?.yaml ? yamlOf(servedDocument().doc) : servedDocument().doc) as never);
+  },
+  { name: '@fastify/swagger' },
+);
+
+const require = createRequire(import.meta.url);
+let yamlText: string | undefined;
+function yamlOf(doc: object): string {
+  // The YAML parser loads only for the first YAML request.
+  yamlText ??= (require('yaml') as typeof import('yaml')).stringify(doc);
+  return yamlText;
+}
+
+/** Serves the built document at /openapi.json and /openapi.yaml, and the docs UI at /docs. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(staticSwagger);
+    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
     const hide = { hide: true };
     app.get('/openapi.json', { schema: hide }, async (_req, reply) =>
-      reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
+      reply.type('application/json; charset=utf-8').send(servedDocument().json),
     );
     app.get('/openapi.yaml', { schema: hide }, async (_req, reply) =>
-      reply.type('application/yaml; charset=utf-8').send(YAML.stringify(app.swagger())),
+      reply.type('application/yaml; charset=utf-8').send(yamlOf(servedDocument().doc)),
     );
   },
   { name: 'openapi' },

@@ -1,0 +1,111 @@
+import { deterministicUuid } from '../fixture-loader/generated-ids.js';
+import { resolveRef, type SchemaNode } from './vendor-document.js';
+
+/** What a synthesized answer is made from: the request, and the mock clock. */
+export interface SynthesisInput {
+  /** Makes ids repeat for the same request: the operation and its path parameters. */
+  seed: string;
+  now: number;
+  /** Path parameters: an `id`-like property of the answer takes the id the request named. */
+  params: Record<string, string>;
+  /** A JSON request body: same-named properties of the answer's data take its values. */
+  body: unknown;
+}
+
+const MAX_DEPTH = 12;
+
+/**
+ * A value of `schema` with every declared property present (closed mode,
+ * docs/contract.md): the schema's own example or default or first enum value
+ * where it gives one, else a deterministic value of the declared type and
+ * format — UUIDs from the seed and the property's place, date-times on the
+ * mock clock.
+ */
+export function synthesize(schema: SchemaNode | undefined, input: SynthesisInput): unknown {
+  const value = valueOf(schema ?? {}, input, '', 0);
+  return overlayRequest(value, input);
+}
+
+function valueOf(raw: SchemaNode, input: SynthesisInput, place: string, depth: number): unknown {
+  const node = resolveRef(raw);
+  if (node.const !== undefined) return node.const;
+  if (Array.isArray(node.enum) && node.enum.length > 0) return node.default ?? node.enum[0];
+  if (node.allOf) return merged(node.allOf as SchemaNode[], input, place, depth);
+  const branches = (node.oneOf ?? node.anyOf) as SchemaNode[] | undefined;
+  if (branches?.length) return valueOf(branches[0]!, input, place, depth);
+  const type = Array.isArray(node.type) ? node.type.find((t) => t !== 'null') : node.type;
+  if (type === 'object' || (type === undefined && node.properties)) return objectOf(node, input, place, depth);
+  if (type === 'array') {
+    if (Array.isArray(node.example) && depth > 0) return node.example;
+    if (depth >= MAX_DEPTH) return [];
+    return [valueOf((node.items as SchemaNode) ?? {}, input, `${place}[0]`, depth + 1)];
+  }
+  if (node.example !== undefined && typeof node.example !== 'object') return node.example;
+  if (Array.isArray(node.examples) && node.examples.length > 0) return node.examples[0];
+  if (node.default !== undefined) return node.default;
+  if (type === 'integer' || type === 'number') return typeof node.minimum === 'number' ? node.minimum : 1;
+  if (type === 'boolean') return false;
+  return stringOf(node, input, place);
+}
+
+function objectOf(node: SchemaNode, input: SynthesisInput, place: string, depth: number): unknown {
+  const properties = (node.properties as Record<string, SchemaNode> | undefined) ?? {};
+  if (depth >= MAX_DEPTH) return {};
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(properties)) {
+    out[name] = valueOf(schema, input, place ? `${place}.${name}` : name, depth + 1);
+  }
+  return out;
+}
+
+function merged(parts: SchemaNode[], input: SynthesisInput, place: string, depth: number): unknown {
+  const values = parts.map((part) => valueOf(part, input, place, depth));
+  if (values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v)))
+    return Object.assign({}, ...values);
+  return values[values.length - 1];
+}
+
+function stringOf(node: SchemaNode, input: SynthesisInput, place: string): string {
+  switch (node.format) {
+    case 'uuid':
+      return deterministicUuid(`${input.seed}:${place}`);
+    case 'date-time':
+      return new Date(input.now).toISOString();
+    case 'date':
+      return new Date(input.now).toISOString().slice(0, 10);
+    case 'uri':
+    case 'url':
+      return `https://example.com/${place.slice(place.lastIndexOf('.') + 1).replace(/[^\w-]+/g, '') || 'resource'}`;
+    case 'email':
+      return 'user@example.com';
+    default: {
+      const name = place.slice(place.lastIndexOf('.') + 1).replace(/\[0\]$/, '') || 'value';
+      return /(^|_)id$|Id$/.test(name) ? deterministicUuid(`${input.seed}:${place}`) : `example-${name}`;
+    }
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Where the operation implies it, the answer repeats the request: a created
+ * resource has the name it was given, and an `id` answers the path's id. Only
+ * top-level properties of `data` (or of the answer, where it has no `data`)
+ * that the request names with a value of the same JSON type.
+ */
+function overlayRequest(value: unknown, input: SynthesisInput): unknown {
+  if (!isRecord(value)) return value;
+  const target = isRecord(value.data) ? value.data : value;
+  const params = Object.entries(input.params);
+  const ids = params.filter(([name]) => /(^|_)id$|Id$/.test(name));
+  if (typeof target.id === 'string' && ids.length > 0) target.id = ids[ids.length - 1]![1];
+  for (const [name, param] of params) if (typeof target[name] === 'string') target[name] = param;
+  if (isRecord(input.body)) {
+    for (const [name, sent] of Object.entries(input.body)) {
+      if (!(name in target) || sent === null) continue;
+      const sameType = Array.isArray(sent) === Array.isArray(target[name]) && typeof sent === typeof target[name];
+      if (sameType) target[name] = sent;
+    }
+  }
+  return value;
+}
