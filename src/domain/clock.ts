@@ -14,6 +14,7 @@ export class Clock {
   #offsetMs = 0;
   #frozenAt: number;
   readonly #wall: () => number;
+  readonly #listeners: ((from: number, to: number) => void)[] = [];
 
   constructor(options: { mode?: ClockMode; now?: number; wall?: () => number } = {}) {
     this.#wall = options.wall ?? Date.now;
@@ -41,9 +42,24 @@ export class Clock {
     if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) {
       throw new RangeError('the clock must stay between 1970-01-01 and 9999-12-31');
     }
+    const from = this.now();
     if (this.#mode === 'manual') this.#frozenAt = epochMs;
     else this.#offsetMs = epochMs - this.#wall();
-    return this.now();
+    return this.#moved(from);
+  }
+
+  /**
+   * Calls `listener` after every explicit move of the clock (set, advance,
+   * setToWall), with the readings before and after; not as real time passes.
+   */
+  onChange(listener: (from: number, to: number) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #moved(from: number): number {
+    const to = this.now();
+    for (const listener of this.#listeners) listener(from, to);
+    return to;
   }
 
   /**
@@ -51,9 +67,10 @@ export class Clock {
    * clock again, in manual mode it stands at the wall clock's time.
    */
   setToWall(): number {
+    const from = this.now();
     if (this.#mode === 'manual') this.#frozenAt = this.#wall();
     else this.#offsetMs = 0;
-    return this.now();
+    return this.#moved(from);
   }
 
   /**

@@ -6,6 +6,7 @@ import { FaultRules } from './fault-rules.js';
 import { KeyAdmission } from './key-admission.js';
 import { Latency, type LatencyRange } from './latency.js';
 import { RequestJournal } from './request-journal.js';
+import { Sessions } from './sessions/session-service.js';
 import { BucketRegistry, type RateLimit } from './token-bucket.js';
 import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
@@ -40,6 +41,7 @@ export class MockContext {
   readonly buckets = new BucketRegistry();
   readonly admission: KeyAdmission;
   readonly downloads: DownloadCache;
+  readonly sessions: Sessions;
   readonly journal: RequestJournal;
   readonly faults = new FaultRules();
   readonly latency: Latency | undefined;
@@ -57,6 +59,7 @@ export class MockContext {
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
     this.downloads = new DownloadCache(options.store);
+    this.sessions = new Sessions(options.store, options.clock);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? OPTIONS.journalSize.default);
     const seed = options.latencySeed ?? OPTIONS.latencySeed.default;

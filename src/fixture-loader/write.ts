@@ -137,7 +137,11 @@ export class FixtureWrite {
 
   private account(account: AccountFixture, ai: number): void {
     const entry = ++this.accountEntries;
-    this.w.insertAccount(account.id);
+    this.w.insertAccount(account.id, {
+      credits: account.credits ?? null,
+      session_limit_count: account.session_limit?.count ?? null,
+      session_limit_seconds: account.session_limit?.per_seconds ?? null,
+    });
     this.counts.accounts++;
     this.seenAccounts.add(account.id);
     (account.api_keys ?? []).forEach((key, ki) =>
@@ -149,6 +153,7 @@ export class FixtureWrite {
   private key(given: NonNullable<AccountFixture['api_keys']>[number], path: string, accountId: string, entry: number) {
     const key = typeof given === 'string' ? given : given.key;
     const limit = typeof given === 'string' ? undefined : given.rate_limit;
+    const name = typeof given === 'string' ? null : (given.name ?? null);
     const keyHash = hashKey(key);
     const fingerprint = fingerprintKey(key, keyHash);
     const stored = this.store.findKey(keyHash)?.account_id;
@@ -161,6 +166,7 @@ export class FixtureWrite {
       account_id: accountId,
       rate_capacity: limit?.capacity ?? null,
       rate_refill_per_second: limit?.refill_per_second ?? null,
+      name,
     });
     this.counts.api_keys++;
   }
@@ -180,7 +186,14 @@ export class FixtureWrite {
     if (conflict) return this.problem(path, conflict.message, 'id', conflict.at);
     this.sessionOwners.set(sessionId, { account: accountId, at: this.place(path), entry });
     const created_at = toEpochMs(session.created_at);
-    this.w.upsertSession({ id: sessionId, account_id: accountId, created_at, default_created_at: this.now });
+    this.w.upsertSession({
+      id: sessionId,
+      account_id: accountId,
+      created_at,
+      default_created_at: this.now,
+      status: session.status ?? 'completed',
+      tags: JSON.stringify(session.tags ?? []),
+    });
     this.counts.sessions++;
 
     const downloads = session.downloads ?? [];

@@ -39,9 +39,13 @@ export const RateLimitSchema = z.strictObject({
   refill_per_second: z.number().gt(0, 'must be a number > 0').finite(),
 });
 
-export const ApiKeyEntry = z.union([ApiKey, z.strictObject({ key: ApiKey, rate_limit: RateLimitSchema.optional() })], {
-  error: 'must be a key string or {key, rate_limit}',
-});
+/** Shown as `api_key_name` on the sessions the key creates. */
+const KeyName = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+export const ApiKeyEntry = z.union(
+  [ApiKey, z.strictObject({ key: ApiKey, rate_limit: RateLimitSchema.optional(), name: KeyName.optional() })],
+  { error: 'must be a key string or {key, rate_limit, name}' },
+);
 
 const Base64 = z
   .string()
@@ -76,16 +80,37 @@ export const DownloadFixture = z.strictObject({
     .optional(),
 });
 
+/** Path segments that fixed routes under /v1/sessions/ take before a session id could. */
+export const RESERVED_SESSION_IDS = ['all', 'history', 'async', 'pending-interventions'] as const;
+
+const SessionId = Id.refine((id) => !(RESERVED_SESSION_IDS as readonly string[]).includes(id), {
+  error: `must not be ${RESERVED_SESSION_IDS.map((id) => `"${id}"`).join(', ')}: routes under /v1/sessions/ take those`,
+});
+
+export const SESSION_STATUSES = ['running', 'completed', 'failed'] as const;
+
 export const SessionFixture = z.strictObject({
-  id: Id.optional(),
+  id: SessionId.optional(),
   created_at: Timestamp.optional(),
+  /** Default completed; with --db, applied when the session is first written, kept after that. */
+  status: z.enum(SESSION_STATUSES, { error: `must be one of ${SESSION_STATUSES.join(', ')}` }).optional(),
+  tags: z.array(z.string().max(256, 'must be at most 256 characters')).max(100, atMost(100)).optional(),
   downloads: z.array(DownloadFixture).max(MAX_ROWS.downloads, atMost(MAX_ROWS.downloads)).optional(),
+});
+
+/** At most `count` sessions created in any `per_seconds`-long window. */
+export const SessionLimitSchema = z.strictObject({
+  count: z.int().min(1, 'must be an integer >= 1'),
+  per_seconds: z.int().min(1, 'must be an integer >= 1').max(31_536_000, 'must be at most 31536000 (a year)'),
 });
 
 export const AccountFixture = z.strictObject({
   id: Id,
   api_keys: z.array(ApiKeyEntry).max(MAX_ROWS.api_keys, atMost(MAX_ROWS.api_keys)).optional(),
   sessions: z.array(SessionFixture).max(MAX_ROWS.sessions, atMost(MAX_ROWS.sessions)).optional(),
+  /** Credit balance; each created session spends one. Absent: never refused for credits. */
+  credits: z.number().min(0, 'must be a number >= 0').finite().optional(),
+  session_limit: SessionLimitSchema.optional(),
 });
 
 export const FixtureDocument = z.strictObject({

@@ -46,4 +46,46 @@ export const migrations: readonly string[] = [
   `
   UPDATE downloads SET etag = '' WHERE content IS NULL;
   `,
+  // 3: sessions get a lifecycle (created at run time, ended by DELETE or a
+  // timeout on the mock clock); accounts optional credits and a creation
+  // limit; keys an optional name. Rows from earlier releases are fixture
+  // sessions, which end up completed and without timeouts.
+  `
+  ALTER TABLE accounts ADD COLUMN credits REAL;                  -- NULL: no balance kept, creation never refused
+  ALTER TABLE accounts ADD COLUMN credits_spent REAL NOT NULL DEFAULT 0;
+  ALTER TABLE accounts ADD COLUMN session_limit_count INTEGER;   -- NULL: no creation limit
+  ALTER TABLE accounts ADD COLUMN session_limit_seconds INTEGER;
+
+  ALTER TABLE api_keys ADD COLUMN name TEXT;
+
+  ALTER TABLE sessions ADD COLUMN status TEXT NOT NULL DEFAULT 'completed'
+    CHECK (status IN ('running', 'completed', 'failed'));
+  ALTER TABLE sessions ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';           -- JSON array of strings
+  ALTER TABLE sessions ADD COLUMN configuration TEXT NOT NULL DEFAULT '{}';  -- JSON create body, as sent
+  ALTER TABLE sessions ADD COLUMN domains TEXT NOT NULL DEFAULT '[]';        -- JSON array of host names visited
+  ALTER TABLE sessions ADD COLUMN origin TEXT NOT NULL DEFAULT 'fixture' CHECK (origin IN ('fixture', 'api'));
+  ALTER TABLE sessions ADD COLUMN api_key_name TEXT;                         -- of the key that created it
+  ALTER TABLE sessions ADD COLUMN credits_used REAL NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN ended_at INTEGER;                          -- epoch ms; NULL while running
+  ALTER TABLE sessions ADD COLUMN last_activity_at INTEGER;                  -- epoch ms
+  ALTER TABLE sessions ADD COLUMN idle_timeout_minutes INTEGER;              -- NULL: none
+  ALTER TABLE sessions ADD COLUMN max_duration_minutes INTEGER;              -- NULL: none
+  ALTER TABLE sessions ADD COLUMN ends_at INTEGER;          -- epoch ms the earlier timeout falls due; NULL: none
+  CREATE INDEX sessions_running ON sessions(account_id) WHERE status = 'running';
+  CREATE INDEX sessions_due ON sessions(ends_at) WHERE status = 'running' AND ends_at IS NOT NULL;
+  CREATE INDEX sessions_created_by_api ON sessions(account_id, created_at) WHERE origin = 'api';
+
+  CREATE TABLE async_requests (
+    request_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL UNIQUE,      -- the session's row is inserted once ready_at passes
+    configuration TEXT NOT NULL,          -- JSON create body, as sent
+    api_key_name TEXT,
+    created_at INTEGER NOT NULL,          -- epoch ms
+    ready_at INTEGER NOT NULL,            -- epoch ms
+    materialized INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX async_requests_due ON async_requests(ready_at) WHERE materialized = 0;
+  CREATE INDEX async_requests_by_account ON async_requests(account_id, created_at);
+  `,
 ];

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { migrations as defaultMigrations } from './migrations.js';
+import { SessionsStore, type AccountLimits, type SessionUpsert } from './sessions-store.js';
 
 export interface ApiKeyRow {
   key_hash: string;
@@ -7,6 +8,8 @@ export interface ApiKeyRow {
   account_id: string;
   rate_capacity: number | null;
   rate_refill_per_second: number | null;
+  /** Shown as a session's `api_key_name`. */
+  name: string | null;
 }
 
 export interface SessionRow {
@@ -93,6 +96,8 @@ export interface StoreOptions {
  */
 export class Store {
   readonly db: Database.Database;
+  /** The session lifecycle's statements (prepared here, once, like the rest). */
+  readonly sessions: SessionsStore;
   #generation = 0;
   readonly #stmts;
 
@@ -127,6 +132,7 @@ export class Store {
       throw err;
     }
     this.#stmts = this.#prepare();
+    this.sessions = new SessionsStore(this.db, (fn) => this.write(() => fn()));
   }
 
   #migrate(from: number, migrations: readonly string[]): void {
@@ -142,7 +148,7 @@ export class Store {
     const db = this.db;
     return {
       keyByHash: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?'),
-      sessionById: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      sessionById: db.prepare<[string], SessionRow>('SELECT id, account_id, created_at FROM sessions WHERE id = ?'),
       downloadsBySession: db.prepare<[string], DownloadRow>(
         `SELECT id, session_id, original_download_url, origin_url, suggested_file_name, original_file_name,
                 duration, size, created_at, content_type, etag
@@ -150,24 +156,28 @@ export class Store {
       ),
       downloadById: db.prepare<[string], DownloadWithContent>('SELECT * FROM downloads WHERE id = ?'),
       downloadOwner: db.prepare<[string], { session_id: string }>('SELECT session_id FROM downloads WHERE id = ?'),
-      insertAccount: db.prepare<[string]>('INSERT INTO accounts (id) VALUES (?) ON CONFLICT (id) DO NOTHING'),
-      upsertKey: db.prepare<[string, string, string, number | null, number | null]>(
-        `INSERT INTO api_keys (key_hash, fingerprint, account_id, rate_capacity, rate_refill_per_second)
-         VALUES (?, ?, ?, ?, ?)
+      // An entry without limits keeps those an earlier one gave (loads merge, never delete).
+      insertAccount: db.prepare<[string, number | null, number | null, number | null]>(
+        `INSERT INTO accounts (id, credits, session_limit_count, session_limit_seconds) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+           credits = COALESCE(excluded.credits, credits),
+           session_limit_count = COALESCE(excluded.session_limit_count, session_limit_count),
+           session_limit_seconds = COALESCE(excluded.session_limit_seconds, session_limit_seconds)`,
+      ),
+      upsertKey: db.prepare<[string, string, string, number | null, number | null, string | null]>(
+        `INSERT INTO api_keys (key_hash, fingerprint, account_id, rate_capacity, rate_refill_per_second, name)
+         VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (key_hash) DO UPDATE SET
            rate_capacity = excluded.rate_capacity,
-           rate_refill_per_second = excluded.rate_refill_per_second`,
+           rate_refill_per_second = excluded.rate_refill_per_second,
+           name = excluded.name`,
       ),
-      // created_at: the given one, else kept from the first insert.
-      upsertSession: db.prepare<{
-        id: string;
-        account_id: string;
-        created_at: number | null;
-        default_created_at: number;
-      }>(
-        `INSERT INTO sessions (id, account_id, created_at)
-         VALUES (@id, @account_id, COALESCE(@created_at, @default_created_at))
-         ON CONFLICT (id) DO UPDATE SET created_at = COALESCE(@created_at, sessions.created_at)`,
+      // created_at: the given one, else kept from the first insert. status
+      // only on the first insert: after that it is run-time state (--db).
+      upsertSession: db.prepare<Required<SessionUpsert>>(
+        `INSERT INTO sessions (id, account_id, created_at, status, tags)
+         VALUES (@id, @account_id, COALESCE(@created_at, @default_created_at), @status, @tags)
+         ON CONFLICT (id) DO UPDATE SET created_at = COALESCE(@created_at, sessions.created_at), tags = @tags`,
       ),
       // Positional parameters (faster to bind than named ones, which matters
       // at 100k rows). The WHERE keeps a download from moving to another
@@ -234,10 +244,23 @@ export class Store {
   write<T>(fn: (w: StoreWriter) => T): T {
     const s = this.#stmts;
     const writer: StoreWriter = {
-      insertAccount: (id) => void s.insertAccount.run(id),
+      insertAccount: (id, l) =>
+        void s.insertAccount.run(
+          id,
+          l?.credits ?? null,
+          l?.session_limit_count ?? null,
+          l?.session_limit_seconds ?? null,
+        ),
       upsertKey: (k) =>
-        void s.upsertKey.run(k.key_hash, k.fingerprint, k.account_id, k.rate_capacity, k.rate_refill_per_second),
-      upsertSession: (row) => void s.upsertSession.run(row),
+        void s.upsertKey.run(
+          k.key_hash,
+          k.fingerprint,
+          k.account_id,
+          k.rate_capacity,
+          k.rate_refill_per_second,
+          k.name ?? null,
+        ),
+      upsertSession: (row) => void s.upsertSession.run({ status: 'completed', tags: '[]', ...row }),
       upsertDownload: (r) =>
         s.upsertDownload.run(
           r.id,
@@ -256,7 +279,10 @@ export class Store {
           r.created_at,
         ).changes === 1,
       wipe: () =>
-        this.db.exec('DELETE FROM downloads; DELETE FROM sessions; DELETE FROM api_keys; DELETE FROM accounts;'),
+        this.db.exec(
+          'DELETE FROM downloads; DELETE FROM async_requests; DELETE FROM sessions; DELETE FROM api_keys; ' +
+            'DELETE FROM accounts;',
+        ),
     };
     try {
       return this.db.transaction(fn)(writer);
@@ -272,9 +298,10 @@ export class Store {
 }
 
 export interface StoreWriter {
-  insertAccount(id: string): void;
-  upsertKey(row: ApiKeyRow): void;
-  upsertSession(row: { id: string; account_id: string; created_at: number | null; default_created_at: number }): void;
+  /** Limits left out (null) keep what the account has. */
+  insertAccount(id: string, limits?: Partial<AccountLimits>): void;
+  upsertKey(row: Omit<ApiKeyRow, 'name'> & { name?: string | null }): void;
+  upsertSession(row: SessionUpsert): void;
   /** False when the id belongs to a download of another session (nothing written). */
   upsertDownload(row: DownloadUpsert): boolean;
   wipe(): void;

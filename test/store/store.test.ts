@@ -116,19 +116,25 @@ t.test('reopening an up-to-date file keeps its data and version', async (t) => {
   t.same(again.counts(), [{ id: 'acme', api_keys: 0, sessions: 0, downloads: 0 }]);
 });
 
+/**
+ * A file as an older release left it: its first `version` migrations applied,
+ * then `sql` run as that release's statements would have written it.
+ */
+function olderFile(path: string, version: number, sql: string): void {
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  for (const m of migrations.slice(0, version)) raw.exec(m);
+  raw.pragma(`user_version = ${version}`);
+  raw.exec(sql);
+  raw.close();
+}
+
 t.test('a database from an older release is upgraded in place and keeps its data', async (t) => {
   const path = join(t.testdir(), 'mock.db');
-  const m0 = migrations[0]!;
-  const old = new Store({ path, migrations: [m0] });
-  t.equal(old.db.pragma('user_version', { simple: true }), 1);
-  old.write((w) => {
-    w.insertAccount('acme');
-    w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
-  });
-  old.close();
+  olderFile(path, 1, `INSERT INTO accounts VALUES ('acme'); INSERT INTO sessions VALUES ('sess-1', 'acme', ${T0});`);
 
-  const upgraded = openStore(t, path, { migrations: [m0, 'ALTER TABLE accounts ADD COLUMN note TEXT'] });
-  t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+  const upgraded = openStore(t, path, { migrations: [...migrations, 'ALTER TABLE accounts ADD COLUMN note TEXT'] });
+  t.equal(upgraded.db.pragma('user_version', { simple: true }), migrations.length + 1);
   t.same(upgraded.counts(), [{ id: 'acme', api_keys: 0, sessions: 1, downloads: 0 }], 'the account is still there');
   t.same(upgraded.findSession('sess-1'), { id: 'sess-1', account_id: 'acme', created_at: T0 });
   t.same(
@@ -142,19 +148,21 @@ t.test(
   'migration 2: a file whose generated downloads stored their entity tag serves the same tag after the upgrade',
   async (t) => {
     const path = join(t.testdir(), 'mock.db');
-    const old = new Store({ path, migrations: [migrations[0]!] });
     const generatedTag = contentEtag('gen', 1000, null);
-    old.write((w) => {
-      w.insertAccount('acme');
-      w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
-      // As releases before migration 2 wrote them: every row with its tag.
-      w.upsertDownload({ ...download('gen', 'sess-1'), size: 1000, content: null, etag: generatedTag });
-      w.upsertDownload({ ...download('stored', 'sess-1'), etag: contentEtag('stored', 3, Buffer.from('abc')) });
-    });
-    old.close();
+    const storedTag = contentEtag('stored', 3, Buffer.from('abc'));
+    // As releases before migration 2 wrote them: every row with its tag.
+    const row = (id: string, size: number, content: string, etag: string) =>
+      `('${id}', 'sess-1', 'https://example.com/a.txt', 'https://example.com/', 'a.txt', 'a.txt', 0, ${size}, ` +
+      `${T0}, 'text/plain', ${content}, '${etag.replace(/'/g, "''")}')`;
+    olderFile(
+      path,
+      1,
+      `INSERT INTO accounts VALUES ('acme'); INSERT INTO sessions VALUES ('sess-1', 'acme', ${T0});
+       INSERT INTO downloads VALUES ${row('gen', 1000, 'NULL', generatedTag)}, ${row('stored', 3, "X'616263'", storedTag)};`,
+    );
 
     const upgraded = openStore(t, path);
-    t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+    t.equal(upgraded.db.pragma('user_version', { simple: true }), migrations.length);
     t.equal(upgraded.findDownload('gen')!.etag, '', 'the generated row keeps no tag');
     t.equal(
       upgraded.findDownload('stored')!.etag,
@@ -337,6 +345,7 @@ t.test('the database file holds no plaintext API key, only its hash and fingerpr
     account_id: 'acme',
     rate_capacity: null,
     rate_refill_per_second: null,
+    name: null,
   });
   t.match(row!.fingerprint, /^ak_s…[0-9a-f]{8}$/);
   t.notOk(existsSync(`${path}-wal`), 'close checkpointed the WAL into the file');
