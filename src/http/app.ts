@@ -15,6 +15,7 @@ import healthRoutes from './routes/health-routes.js';
 // After the admin routes: the served document lists component schemas in the order their modules load.
 import { downloadOperations } from './operations/downloads.js';
 import { registerContractOperations } from './operations/contract-operations.js';
+import { lifecycleHandlers } from './operations/sessions/lifecycle.js';
 
 /** Vendor operations registered with their own schemas, not from the document. */
 const SCHEMA_OPERATIONS = new Set(['GET /v1/sessions/{session_id}/downloads']);
@@ -122,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   else await app.register(openapi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
-  registerContractOperations(app, mock, {}, SCHEMA_OPERATIONS);
+  registerContractOperations(app, mock, { ...lifecycleHandlers }, SCHEMA_OPERATIONS);
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });

@@ -63,6 +63,7 @@ function contractOperation(mock: MockContext, operation: VendorOperation, statef
   const declared = [...operation.responses.keys()].filter((code) => code >= 300);
   const prefer = [...new Set([...declared, 401, 429])].sort((a, b) => a - b);
   const handler = stateful[operation.key];
+  const sessionScoped = /^\/v1\/sessions\/\{(session_id|sessionId)\}\//.test(operation.path);
   const fail = (reply: FastifyReply, status: number, message: string) =>
     sendResult(reply, operation, { status, message });
 
@@ -98,7 +99,7 @@ function contractOperation(mock: MockContext, operation: VendorOperation, statef
       const problem = await requestProblem(operation, query, checkedBody(request.body, multipart), present);
       if (problem) return fail(reply, 400, problem);
       const call: OperationCall = {
-        account: { id: request.apiKey!.account_id },
+        account: { id: request.apiKey!.account_id, ...(request.apiKey!.name && { keyName: request.apiKey!.name }) },
         params,
         query,
         body: multipart ? multipart.fields : request.body,
@@ -107,6 +108,9 @@ function contractOperation(mock: MockContext, operation: VendorOperation, statef
         now: mock.clock.now(),
       };
       const result = handler ? await handler(call, mock) : documentAnswer(operation, call);
+      // A session's idle time runs from its last request that got through (docs/sessions.md).
+      const sessionId = sessionScoped ? (params.session_id ?? params.sessionId) : undefined;
+      if (sessionId !== undefined && result.status < 400) mock.sessions.touch(sessionId, call.now);
       return sendResult(reply, operation, result);
     },
   });
