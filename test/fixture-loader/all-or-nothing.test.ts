@@ -132,7 +132,11 @@ t.test('every problem in every source is reported at once, each with source, pat
       message: `key ${fingerprintKey(SECRET)} already belongs to account "acme"`,
     },
     { source: 'c.json', path: 'accounts[0].sessions[0].downloads[0]', message: 'needs content or size' },
-    { source: 'd.yml', path: 'accounts[0].sesions', message: 'unknown field sesions; allowed: id, api_keys, sessions' },
+    {
+      source: 'd.yml',
+      path: 'accounts[0].sesions',
+      message: 'unknown field sesions; allowed: id, api_keys, sessions, session_rules',
+    },
   ];
   const order = (ps: FixtureProblem[]) => ps.map(formatProblem).sort();
   t.same(order(err.problems), order(expected));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { hashKey } from '../../src/domain/api-keys.js';
+import { Clock } from '../../src/domain/clock.js';
 import { DownloadCache } from '../../src/domain/download-cache.js';
 import { contentEtag } from '../../src/domain/generated-content.js';
 import { loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
@@ -38,7 +39,21 @@ const download = (id: string, sessionId: string): Parameters<StoreWriter['upsert
   content_type: 'text/plain',
   content: Buffer.from('abc'),
   etag: '"x"',
+  visible_from: null,
 });
+
+/**
+ * A database file as a release that shipped only the first `version`
+ * migrations left it, written with plain SQL: today's Store needs today's schema.
+ */
+function olderFile(path: string, version: number, sql: string): void {
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  for (const m of migrations.slice(0, version)) raw.exec(m);
+  raw.exec(sql);
+  raw.pragma(`user_version = ${version}`);
+  raw.close();
+}
 
 t.test('a fresh database file is migrated to the latest version, in WAL mode, with foreign keys on', async (t) => {
   const dir = t.testdir();
@@ -118,17 +133,10 @@ t.test('reopening an up-to-date file keeps its data and version', async (t) => {
 
 t.test('a database from an older release is upgraded in place and keeps its data', async (t) => {
   const path = join(t.testdir(), 'mock.db');
-  const m0 = migrations[0]!;
-  const old = new Store({ path, migrations: [m0] });
-  t.equal(old.db.pragma('user_version', { simple: true }), 1);
-  old.write((w) => {
-    w.insertAccount('acme');
-    w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
-  });
-  old.close();
+  olderFile(path, 1, `INSERT INTO accounts VALUES ('acme'); INSERT INTO sessions VALUES ('sess-1', 'acme', ${T0});`);
 
-  const upgraded = openStore(t, path, { migrations: [m0, 'ALTER TABLE accounts ADD COLUMN note TEXT'] });
-  t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+  const upgraded = openStore(t, path, { migrations: [...migrations, 'ALTER TABLE accounts ADD COLUMN note TEXT'] });
+  t.equal(upgraded.db.pragma('user_version', { simple: true }), migrations.length + 1);
   t.same(upgraded.counts(), [{ id: 'acme', api_keys: 0, sessions: 1, downloads: 0 }], 'the account is still there');
   t.same(upgraded.findSession('sess-1'), { id: 'sess-1', account_id: 'acme', created_at: T0 });
   t.same(
@@ -142,26 +150,28 @@ t.test(
   'migration 2: a file whose generated downloads stored their entity tag serves the same tag after the upgrade',
   async (t) => {
     const path = join(t.testdir(), 'mock.db');
-    const old = new Store({ path, migrations: [migrations[0]!] });
     const generatedTag = contentEtag('gen', 1000, null);
-    old.write((w) => {
-      w.insertAccount('acme');
-      w.upsertSession({ id: 'sess-1', account_id: 'acme', created_at: T0, default_created_at: T0 });
-      // As releases before migration 2 wrote them: every row with its tag.
-      w.upsertDownload({ ...download('gen', 'sess-1'), size: 1000, content: null, etag: generatedTag });
-      w.upsertDownload({ ...download('stored', 'sess-1'), etag: contentEtag('stored', 3, Buffer.from('abc')) });
-    });
-    old.close();
+    const storedTag = contentEtag('stored', 3, Buffer.from('abc'));
+    const row = (id: string, size: number, content: string, etag: string) =>
+      `('${id}', 'sess-1', 'https://example.com/a.txt', 'https://example.com/', 'a.txt', 'a.txt', 0, ${size}, ` +
+      `${T0}, 'text/plain', ${content}, '${etag}')`;
+    // As releases before migration 2 wrote them: every row with its tag.
+    olderFile(
+      path,
+      1,
+      `INSERT INTO accounts VALUES ('acme'); INSERT INTO sessions VALUES ('sess-1', 'acme', ${T0});
+       INSERT INTO downloads VALUES ${row('gen', 1000, 'NULL', generatedTag)}, ${row('stored', 3, "X'616263'", storedTag)};`,
+    );
 
     const upgraded = openStore(t, path);
-    t.equal(upgraded.db.pragma('user_version', { simple: true }), 2);
+    t.equal(upgraded.db.pragma('user_version', { simple: true }), migrations.length);
     t.equal(upgraded.findDownload('gen')!.etag, '', 'the generated row keeps no tag');
     t.equal(
       upgraded.findDownload('stored')!.etag,
       contentEtag('stored', 3, Buffer.from('abc')),
       'stored bytes keep theirs',
     );
-    const served = new DownloadCache(upgraded);
+    const served = new DownloadCache(upgraded, new Clock({ mode: 'manual', now: T0 }));
     t.equal(served.get('gen')!.row.etag, generatedTag, 'served with the tag it had before');
     t.equal(served.get('stored')!.row.etag, contentEtag('stored', 3, Buffer.from('abc')));
   },
