@@ -26,3 +26,7 @@ export const ruleIdOf = (rule: { id?: string }, accountId: string, position: num
 export const ruleDownloadIdOf = (sessionId: string, ruleId: string, item: number) =>
   // JSON keeps the parts apart: ids may themselves contain ':'.
   deterministicUuid(`rule-download:${JSON.stringify([sessionId, ruleId, item])}`);
+
+/** The id of the n-th download added to a session at run time without an id of its own. */
+export const addedDownloadIdOf = (sessionId: string, n: number) =>
+  deterministicUuid(`added-download:${JSON.stringify([sessionId, n])}`);

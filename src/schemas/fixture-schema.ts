@@ -50,7 +50,7 @@ export const ApiKeyEntry = z.union([ApiKey, z.strictObject({ key: ApiKey, rate_l
   error: 'must be a key string or {key, rate_limit}',
 });
 
-const Base64 = z
+export const Base64 = z
   .string()
   .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be valid base64');
 
