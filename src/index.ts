@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { OPTIONS } from './config/options.js';
 import { Clock, type ClockMode } from './domain/clock.js';
 import type { FaultRuleView, JournalEntry, LoadSummary } from './schemas/admin-schemas.js';
-import { FaultRuleInput } from './schemas/admin-schemas.js';
+import { AddedDownload, FaultRuleInput } from './schemas/admin-schemas.js';
+import type { DownloadItem } from './schemas/api-schemas.js';
+import { addDownloads } from './domain/sessions/added-downloads.js';
+import { toDownloadItem } from './http/operations/download-list.js';
 import type { JournalFilter } from './domain/request-journal.js';
 import { parseFixtureText, type FixtureSource } from './fixture-loader/fixture-loader.js';
 import type { FixtureDocument } from './schemas/fixture-schema.js';
@@ -13,6 +16,10 @@ import type { z } from 'zod';
 export type { FixtureDocument, AccountFixture, SessionFixture, DownloadFixture } from './schemas/fixture-schema.js';
 export type { FaultRuleView, FixtureProblem, JournalEntry, LoadSummary } from './schemas/admin-schemas.js';
 export type { RateLimit } from './domain/token-bucket.js';
+export type { DownloadItem } from './schemas/api-schemas.js';
+export { AddedDownloadError, UnknownSessionError } from './domain/sessions/added-downloads.js';
+/** A download for `addDownload`: a fixture download's fields, content as {text} or {base64}, optional after_ms. */
+export type NewDownload = z.input<typeof AddedDownload>;
 export { FixtureError } from './fixture-loader/fixture-loader.js';
 export { StoredDataConflictError } from './server.js';
 export { Clock } from './domain/clock.js';
@@ -75,6 +82,12 @@ export interface MockServer {
     remove(id: string): boolean;
     clear(): void;
   };
+  /**
+   * Adds a download to an existing session, as POST /_mock/sessions/{id}/downloads does; it is listed once
+   * the clock reaches its created_at (now + after_ms). Throws UnknownSessionError, AddedDownloadError
+   * (the field at fault), or zod's error for a malformed download.
+   */
+  addDownload(sessionId: string, download: NewDownload): Promise<DownloadItem>;
   /** The clock behind buckets, signed-URL expiry and generated created_at. */
   readonly clock: Clock;
   /** The underlying Fastify instance, for `inject` and the like. */
@@ -152,6 +165,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       if (since !== undefined && Number.isNaN(since))
         throw new TypeError(`requests(): since is not a valid time: ${String(filter.since)}`);
       return mock.journal.list({ ...filter, since });
+    },
+    async addDownload(sessionId, download) {
+      const [row] = addDownloads(mock, sessionId, [{ download: AddedDownload.parse(download) }], mock.clock.now());
+      return toDownloadItem(row!, mock.publicUrl);
     },
     clearRequests() {
       mock.journal.clear();

@@ -58,7 +58,7 @@ export class MockContext {
     this.store = options.store;
     this.clock = options.clock;
     this.rateLimit = options.rateLimit;
-    this.downloads = new DownloadCache(options.store);
+    this.downloads = new DownloadCache(options.store, options.clock);
     this.sessions = new Sessions(options.store, options.clock);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? OPTIONS.journalSize.default);

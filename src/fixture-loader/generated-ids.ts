@@ -17,3 +17,16 @@ export const sessionIdOf = (session: { id?: string }, accountId: string, positio
 /** A download's id: its own, or the one generated from its session and position. */
 export const downloadIdOf = (download: DownloadFixture, sessionId: string, position: number) =>
   download.id ?? deterministicUuid(`download:${sessionId}:${position}`);
+
+/** A session rule's id: its own, or the one generated from its account and position. */
+export const ruleIdOf = (rule: { id?: string }, accountId: string, position: number) =>
+  rule.id ?? deterministicUuid(`session-rule:${accountId}:${position}`);
+
+/** The id of the download a rule gives a session: from the session, the rule and the item's index. */
+export const ruleDownloadIdOf = (sessionId: string, ruleId: string, item: number) =>
+  // JSON keeps the parts apart: ids may themselves contain ':'.
+  deterministicUuid(`rule-download:${JSON.stringify([sessionId, ruleId, item])}`);
+
+/** The id of the n-th download added to a session at run time without an id of its own. */
+export const addedDownloadIdOf = (sessionId: string, n: number) =>
+  deterministicUuid(`added-download:${JSON.stringify([sessionId, n])}`);

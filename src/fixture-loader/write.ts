@@ -1,11 +1,12 @@
 import { fingerprintKey, hashKey } from '../domain/api-keys.js';
-import type { AccountFixture, DownloadFixture, SessionFixture } from '../schemas/fixture-schema.js';
+import type { AccountFixture, DownloadFixture, SessionFixture, SessionRuleFixture } from '../schemas/fixture-schema.js';
 import type { Store, StoreWriter } from '../store/store.js';
 import { downloadRow, toEpochMs } from './download-row.js';
 import type { LoadCounts, LoadSummary } from './fixture-loader.js';
 import type { FixturePlace, FoundProblem } from './fixture-problems.js';
 import type { FixtureSource } from './fixture-source.js';
-import { downloadIdOf, sessionIdOf } from './generated-ids.js';
+import { downloadIdOf, ruleIdOf, sessionIdOf } from './generated-ids.js';
+import { resolveRule } from './rule-write.js';
 import type { ValidatedSource } from './validate.js';
 
 // Where an entry sits in its document, as problems name it.
@@ -92,6 +93,9 @@ export class FixtureWrite {
   // (or session) listed twice does not give two entries the same id.
   private readonly sessionPositions = new Map<string, number>();
   private readonly downloadPositions = new Map<string, number>();
+  private readonly rulePositions = new Map<string, number>();
+  // By account and rule id: a rule given twice in one account entry is a problem; a later entry replaces it.
+  private readonly ruleClaims = new Map<string, Claim>();
   private accountEntries = 0;
   /** The source being written, and its counts. */
   private source: FixtureSource | undefined;
@@ -148,6 +152,24 @@ export class FixtureWrite {
       this.key(key, `${accountPathOf(ai)}.api_keys[${ki}]`, account.id, entry),
     );
     (account.sessions ?? []).forEach((session, si) => this.session(session, ai, si, account.id, entry));
+    (account.session_rules ?? []).forEach((rule, ri) => this.rule(rule, ai, ri, account.id, entry));
+  }
+
+  private rule(rule: SessionRuleFixture, ai: number, ri: number, accountId: string, entry: number): void {
+    const path = `${accountPathOf(ai)}.session_rules[${ri}]`;
+    const ruleId = ruleIdOf(rule, accountId, this.nextPosition(this.rulePositions, accountId));
+    const claimKey = JSON.stringify([accountId, ruleId]);
+    const claimed = this.ruleClaims.get(claimKey);
+    if (claimed?.entry === entry) {
+      return this.problem(path, `rule "${ruleId}" is listed twice in this account; first at`, 'id', claimed.at);
+    }
+    this.ruleClaims.set(claimKey, { account: accountId, at: this.place(path), entry });
+    const resolved = resolveRule(rule, ruleId, path, this.source!.baseDir);
+    if (Array.isArray(resolved)) {
+      for (const p of resolved) this.problem(p.path, p.problem, p.field);
+      return;
+    }
+    this.w.rules.upsertRule(accountId, resolved);
   }
 
   private key(given: NonNullable<AccountFixture['api_keys']>[number], path: string, accountId: string, entry: number) {

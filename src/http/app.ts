@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.decorate('mock', mock);
   // The lists' serialized bodies, shared by the list operation and its fast path.
-  const lists = new DownloadListCache(mock.store);
+  const lists = new DownloadListCache(mock.store, mock.clock);
   installListFastPath(app, lists, options.requestLogging === true);
   // Node drops CONNECT requests unless someone listens for them.
   app.server.on('connect', (_request, socket: Duplex) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLOCK_MODES } from '../domain/clock.js';
-import { Id } from './fixture-schema.js';
+import { AfterMs, Base64, DownloadFixture, Id } from './fixture-schema.js';
 
 // Bodies of the /_mock control API (anchorbrowser-mock's own, not the contract's).
 
@@ -167,3 +167,22 @@ export const ClockBody = z
 export const ClockState = z
   .object({ data: z.object({ mode: z.enum(CLOCK_MODES), now: z.iso.datetime(), epoch_ms: z.number() }) })
   .meta({ id: 'ClockState' });
+
+/** A download added to a session at run time: a fixture download with its bytes inline, and an optional delay. */
+export const AddedDownload = DownloadFixture.extend({
+  content: z
+    .union([z.strictObject({ text: z.string() }), z.strictObject({ base64: Base64 })], {
+      error: 'must be one of {text} or {base64}',
+    })
+    .optional()
+    .describe('The bytes, as text or base64; without content, size bytes are generated.'),
+  after_ms: AfterMs.optional().describe('Listed once the mock clock is this many ms past now (default 0).'),
+})
+  .refine((d) => !(d.created_at !== undefined && d.after_ms !== undefined), {
+    message: 'give created_at or after_ms, not both',
+    path: ['after_ms'],
+  })
+  .meta({ id: 'AddedDownload' });
+export type AddedDownload = z.infer<typeof AddedDownload>;
+
+export const AddDownloadsBody = z.union([AddedDownload, z.array(AddedDownload).min(1).max(1000)]);

@@ -7,7 +7,14 @@ export const MAX_ID_LENGTH = 256;
 /** Largest file one download may hold, content or generated. */
 export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 /** Row limits per document, so a runaway generator fails clearly instead of filling the disk. */
-export const MAX_ROWS = { accounts: 10_000, api_keys: 1_000, sessions: 100_000, downloads: 100_000 } as const;
+export const MAX_ROWS = {
+  accounts: 10_000,
+  api_keys: 1_000,
+  sessions: 100_000,
+  downloads: 100_000,
+  session_rules: 1_000,
+  rule_downloads: 1_000,
+} as const;
 // Thousands separated by hand: toLocaleString would load ICU's locale data
 // into every start-up (docs/performance.md).
 const atMost = (n: number) => `must have at most ${String(n).replace(/\B(?=(\d{3})+$)/g, ',')} items`;
@@ -47,7 +54,7 @@ export const ApiKeyEntry = z.union(
   { error: 'must be a key string or {key, rate_limit, name}' },
 );
 
-const Base64 = z
+export const Base64 = z
   .string()
   .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be valid base64');
 
@@ -104,6 +111,29 @@ export const SessionLimitSchema = z.strictObject({
   per_seconds: z.int().min(1, 'must be an integer >= 1').max(31_536_000, 'must be at most 31536000 (a year)'),
 });
 
+/** How long after its trigger a download made by a rule or at run time is listed. */
+export const AfterMs = z
+  .int()
+  .min(0, 'must be an integer >= 0')
+  .max(10 * 365 * 24 * 3600 * 1000, 'must be at most ten years in milliseconds');
+
+/**
+ * A download a session rule gives: a fixture download without id (derived from
+ * session, rule and index) or created_at (the trigger's time + after_ms).
+ */
+export const RuleDownloadFixture = DownloadFixture.omit({ id: true, created_at: true }).extend({
+  after_ms: AfterMs.optional(),
+});
+
+export const SessionRuleFixture = z.strictObject({
+  id: Id.optional(),
+  when: z.strictObject({
+    tags: z.array(z.string().min(1, 'must not be empty')).max(100, atMost(100)).optional(),
+    url: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').optional(),
+  }),
+  downloads: z.array(RuleDownloadFixture).max(MAX_ROWS.rule_downloads, atMost(MAX_ROWS.rule_downloads)),
+});
+
 export const AccountFixture = z.strictObject({
   id: Id,
   api_keys: z.array(ApiKeyEntry).max(MAX_ROWS.api_keys, atMost(MAX_ROWS.api_keys)).optional(),
@@ -111,6 +141,7 @@ export const AccountFixture = z.strictObject({
   /** Credit balance; each created session spends one. Absent: never refused for credits. */
   credits: z.number().min(0, 'must be a number >= 0').finite().optional(),
   session_limit: SessionLimitSchema.optional(),
+  session_rules: z.array(SessionRuleFixture).max(MAX_ROWS.session_rules, atMost(MAX_ROWS.session_rules)).optional(),
 });
 
 export const FixtureDocument = z.strictObject({
@@ -121,3 +152,5 @@ export type FixtureDocument = z.infer<typeof FixtureDocument>;
 export type AccountFixture = z.infer<typeof AccountFixture>;
 export type SessionFixture = z.infer<typeof SessionFixture>;
 export type DownloadFixture = z.infer<typeof DownloadFixture>;
+export type SessionRuleFixture = z.infer<typeof SessionRuleFixture>;
+export type RuleDownloadFixture = z.infer<typeof RuleDownloadFixture>;

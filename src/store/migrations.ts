@@ -88,4 +88,42 @@ export const migrations: readonly string[] = [
   CREATE INDEX async_requests_due ON async_requests(ready_at) WHERE materialized = 0;
   CREATE INDEX async_requests_by_account ON async_requests(account_id, created_at);
   `,
+  // 4: session rules: downloads that appear in sessions created at run time.
+  // visible_from: the download is listed only once the mock clock reaches it
+  // (NULL, as for fixture downloads: always).
+  `
+  ALTER TABLE downloads ADD COLUMN visible_from INTEGER;
+
+  CREATE TABLE session_rules (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    when_tags TEXT,                       -- JSON array of tags the session must all carry; NULL: any
+    when_url TEXT,                        -- glob over the whole URL; NULL: any
+    PRIMARY KEY (account_id, id)
+  ) STRICT;
+
+  CREATE TABLE session_rule_downloads (
+    account_id TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    item INTEGER NOT NULL,                -- index in the rule's list; part of the derived download id
+    original_download_url TEXT NOT NULL,
+    origin_url TEXT NOT NULL,
+    suggested_file_name TEXT NOT NULL,
+    original_file_name TEXT NOT NULL,
+    duration INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    content BLOB,
+    after_ms INTEGER NOT NULL,
+    PRIMARY KEY (account_id, rule_id, item),
+    FOREIGN KEY (account_id, rule_id) REFERENCES session_rules(account_id, id) ON DELETE CASCADE
+  ) STRICT;
+
+  -- Which rules have given a session their downloads: each applies at most once.
+  CREATE TABLE session_rule_firings (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    rule_id TEXT NOT NULL,
+    PRIMARY KEY (session_id, rule_id)
+  ) STRICT;
+  `,
 ];

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { migrations as defaultMigrations } from './migrations.js';
 import { SessionsStore, type AccountLimits, type SessionUpsert } from './sessions-store.js';
+import { SessionRuleStore, type SessionRuleWriter } from './session-rules-store.js';
 
 export interface ApiKeyRow {
   key_hash: string;
@@ -35,6 +36,8 @@ export interface DownloadRow {
    * cleared the tags that earlier builds stored).
    */
   etag: string;
+  /** Listed (and served) only once the mock clock reaches this; null: always. */
+  visible_from: number | null;
 }
 
 export interface DownloadWithContent extends DownloadRow {
@@ -60,6 +63,7 @@ type DownloadParams = [
   string,
   Buffer | null,
   string,
+  number | null,
   number | null,
 ];
 
@@ -100,6 +104,8 @@ export class Store {
   readonly sessions: SessionsStore;
   #generation = 0;
   readonly #stmts;
+  /** Session rules and which sessions they have fired for. */
+  readonly rules: SessionRuleStore;
 
   constructor(options: StoreOptions) {
     const migrations = options.migrations ?? defaultMigrations;
@@ -133,6 +139,7 @@ export class Store {
     }
     this.#stmts = this.#prepare();
     this.sessions = new SessionsStore(this.db, (fn) => this.write(() => fn()));
+    this.rules = new SessionRuleStore(this.db);
   }
 
   #migrate(from: number, migrations: readonly string[]): void {
@@ -151,7 +158,7 @@ export class Store {
       sessionById: db.prepare<[string], SessionRow>('SELECT id, account_id, created_at FROM sessions WHERE id = ?'),
       downloadsBySession: db.prepare<[string], DownloadRow>(
         `SELECT id, session_id, original_download_url, origin_url, suggested_file_name, original_file_name,
-                duration, size, created_at, content_type, etag
+                duration, size, created_at, content_type, etag, visible_from
            FROM downloads WHERE session_id = ? ORDER BY created_at, id`,
       ),
       downloadById: db.prepare<[string], DownloadWithContent>('SELECT * FROM downloads WHERE id = ?'),
@@ -184,8 +191,9 @@ export class Store {
       // session: such a row reports 0 changes.
       upsertDownload: db.prepare<DownloadParams>(
         `INSERT INTO downloads (id, session_id, original_download_url, origin_url, suggested_file_name,
-                                original_file_name, duration, size, created_at, content_type, content, etag)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, ?)
+                                original_file_name, duration, size, created_at, content_type, content, etag,
+                                visible_from)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            original_download_url = excluded.original_download_url,
            origin_url = excluded.origin_url,
@@ -196,7 +204,8 @@ export class Store {
            created_at = COALESCE(?, downloads.created_at),
            content_type = excluded.content_type,
            content = excluded.content,
-           etag = excluded.etag
+           etag = excluded.etag,
+           visible_from = excluded.visible_from
          WHERE downloads.session_id = excluded.session_id`,
       ),
       counts: db.prepare<[], AccountCounts>(
@@ -276,8 +285,10 @@ export class Store {
           r.content_type,
           r.content,
           r.etag,
+          r.visible_from,
           r.created_at,
         ).changes === 1,
+      rules: this.rules.writer,
       wipe: () =>
         this.db.exec(
           'DELETE FROM downloads; DELETE FROM async_requests; DELETE FROM sessions; DELETE FROM api_keys; ' +
@@ -304,5 +315,6 @@ export interface StoreWriter {
   upsertSession(row: SessionUpsert): void;
   /** False when the id belongs to a download of another session (nothing written). */
   upsertDownload(row: DownloadUpsert): boolean;
+  rules: SessionRuleWriter;
   wipe(): void;
 }

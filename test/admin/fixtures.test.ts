@@ -141,7 +141,7 @@ t.test('a document with many problems answers 400 listing every one with its pat
     {
       source: 'request body',
       path: 'accounts[1].plan',
-      message: 'unknown field plan; allowed: id, api_keys, sessions, credits, session_limit',
+      message: 'unknown field plan; allowed: id, api_keys, sessions, credits, session_limit, session_rules',
     },
   ]);
   t.match(error.message, /nothing was loaded \(7 problems\)/);

@@ -40,6 +40,7 @@ t.test('/openapi.json lists every /_mock route under the tag "Mock control"', as
     'POST /_mock/faults',
     'POST /_mock/fixtures',
     'POST /_mock/reset',
+    'POST /_mock/sessions/{session_id}/downloads',
   ]);
   for (const op of control) t.same(op.tags, ['Mock control'], `${op.method} ${op.path}`);
 });

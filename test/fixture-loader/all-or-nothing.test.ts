@@ -135,7 +135,7 @@ t.test('every problem in every source is reported at once, each with source, pat
     {
       source: 'd.yml',
       path: 'accounts[0].sesions',
-      message: 'unknown field sesions; allowed: id, api_keys, sessions, credits, session_limit',
+      message: 'unknown field sesions; allowed: id, api_keys, sessions, credits, session_limit, session_rules',
     },
   ];
   const order = (ps: FixtureProblem[]) => ps.map(formatProblem).sort();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import t from 'tap';
 import YAML from 'yaml';
+import { Clock } from '../../src/domain/clock.js';
 import { DownloadCache } from '../../src/domain/download-cache.js';
 import { contentEtag, generateContent } from '../../src/domain/generated-content.js';
 import { loadFixtures, readFixtureFiles } from '../../src/fixture-loader/fixture-loader.js';
@@ -74,7 +75,11 @@ t.test('a download given by size alone stores no bytes: they are generated from 
   t.equal(row.size, 177152);
   t.equal(row.content, null, 'nothing stored');
   t.equal(row.etag, '', 'no entity tag stored either: the file routes derive it');
-  t.equal(new DownloadCache(store).get('gen-1')?.row.etag, contentEtag('gen-1', 177152, null), 'as served');
+  t.equal(
+    new DownloadCache(store, new Clock()).get('gen-1')?.row.etag,
+    contentEtag('gen-1', 177152, null),
+    'as served',
+  );
   t.equal(store.findDownload('gen-0')!.size, 0);
   const bytes = generateContent('gen-1', row.size);
   t.equal(bytes.length, 177152);

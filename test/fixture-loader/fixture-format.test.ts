@@ -28,7 +28,10 @@ t.test('an unknown field is an error at its own path', async (t) => {
       .map((p) => [p.path, p.message])
       .sort(),
     [
-      ['accounts[0].sesions', 'unknown field sesions; allowed: id, api_keys, sessions, credits, session_limit'],
+      [
+        'accounts[0].sesions',
+        'unknown field sesions; allowed: id, api_keys, sessions, credits, session_limit, session_rules',
+      ],
       [
         'accounts[1].sessions[0].downloads[0].contnet',
         'unknown field contnet; allowed: id, original_download_url, origin_url, original_file_name, ' +

@@ -149,7 +149,7 @@ t.test('through a socket the list answers exactly as the Fastify route does, and
 
 /** A bare server that answers 599 whenever the fast path passes a request on. */
 async function fastPathOnly(t: Test, mock: MockContext, onError: (err: unknown) => void = () => {}): Promise<number> {
-  const fast = listFastPath(mock, new DownloadListCache(mock.store), onError);
+  const fast = listFastPath(mock, new DownloadListCache(mock.store, mock.clock), onError);
   const server = createServer((req, res) => {
     if (!fast(req, res)) {
       req.resume();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { hashKey } from '../../src/domain/api-keys.js';
+import { Clock } from '../../src/domain/clock.js';
 import { DownloadCache } from '../../src/domain/download-cache.js';
 import { contentEtag } from '../../src/domain/generated-content.js';
 import { loadFixtures } from '../../src/fixture-loader/fixture-loader.js';
@@ -38,7 +39,21 @@ const download = (id: string, sessionId: string): Parameters<StoreWriter['upsert
   content_type: 'text/plain',
   content: Buffer.from('abc'),
   etag: '"x"',
+  visible_from: null,
 });
+
+/**
+ * A database file as a release that shipped only the first `version`
+ * migrations left it, written with plain SQL: today's Store needs today's schema.
+ */
+function olderFile(path: string, version: number, sql: string): void {
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  for (const m of migrations.slice(0, version)) raw.exec(m);
+  raw.exec(sql);
+  raw.pragma(`user_version = ${version}`);
+  raw.close();
+}
 
 t.test('a fresh database file is migrated to the latest version, in WAL mode, with foreign keys on', async (t) => {
   const dir = t.testdir();
@@ -116,19 +131,6 @@ t.test('reopening an up-to-date file keeps its data and version', async (t) => {
   t.same(again.counts(), [{ id: 'acme', api_keys: 0, sessions: 0, downloads: 0 }]);
 });
 
-/**
- * A file as an older release left it: its first `version` migrations applied,
- * then `sql` run as that release's statements would have written it.
- */
-function olderFile(path: string, version: number, sql: string): void {
-  const raw = new Database(path);
-  raw.pragma('journal_mode = WAL');
-  for (const m of migrations.slice(0, version)) raw.exec(m);
-  raw.pragma(`user_version = ${version}`);
-  raw.exec(sql);
-  raw.close();
-}
-
 t.test('a database from an older release is upgraded in place and keeps its data', async (t) => {
   const path = join(t.testdir(), 'mock.db');
   olderFile(path, 1, `INSERT INTO accounts VALUES ('acme'); INSERT INTO sessions VALUES ('sess-1', 'acme', ${T0});`);
@@ -169,7 +171,7 @@ t.test(
       contentEtag('stored', 3, Buffer.from('abc')),
       'stored bytes keep theirs',
     );
-    const served = new DownloadCache(upgraded);
+    const served = new DownloadCache(upgraded, new Clock({ mode: 'manual', now: T0 }));
     t.equal(served.get('gen')!.row.etag, generatedTag, 'served with the tag it had before');
     t.equal(served.get('stored')!.row.etag, contentEtag('stored', 3, Buffer.from('abc')));
   },

@@ -1,3 +1,5 @@
+import type { Clock } from '../../domain/clock.js';
+import { visibleDownloads } from '../../domain/download-visibility.js';
 import { StoreCache } from '../../domain/store-cache.js';
 import type { DownloadItem } from '../../schemas/api-schemas.js';
 import type { ApiKeyRow, DownloadRow, Store } from '../../store/store.js';
@@ -26,19 +28,33 @@ export function toDownloadItem(row: DownloadRow, publicUrl: string): DownloadIte
 export interface ListedSession extends PreparedAnswer {
   readonly status: 200;
   readonly accountId: string;
+  /** The clock readings [from, until) over which this body stays true (downloads that appear later). */
+  readonly from: number;
+  readonly until: number;
 }
 
 /**
  * Sessions as List Session Downloads answers them, owner and serialized body,
- * cached until the next write to the store or a change of public URL.
- * Unknown ids are cached too, bounded.
+ * cached until the next write to the store, a change of public URL, or the
+ * clock leaving the stretch over which the list stays the same (a download
+ * due later appears without any write). Unknown ids are cached too, bounded.
  */
 export class DownloadListCache {
   readonly #sessions: StoreCache<ListedSession | null>;
   #publicUrl = '';
 
-  constructor(private readonly store: Store) {
-    this.#sessions = new StoreCache(store, (sessionId) => this.#list(sessionId));
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {
+    this.#sessions = new StoreCache(store, (sessionId) => this.#list(sessionId), {
+      // Lists with nothing timed skip reading the clock: the everyday hit costs two comparisons.
+      valid: (listed) => {
+        if (listed === null || (listed.from === -Infinity && listed.until === Infinity)) return true;
+        const now = this.clock.now();
+        return now >= listed.from && now < listed.until;
+      },
+    });
   }
 
   get(sessionId: string, publicUrl: string): ListedSession | undefined {
@@ -52,9 +68,10 @@ export class DownloadListCache {
   #list(sessionId: string): ListedSession | null {
     const session = this.store.findSession(sessionId);
     if (!session) return null;
-    const items = this.store.listDownloads(sessionId).map((row) => toDownloadItem(row, this.#publicUrl));
+    const { rows, from, until } = visibleDownloads(this.store.listDownloads(sessionId), this.clock.now());
+    const items = rows.map((row) => toDownloadItem(row, this.#publicUrl));
     const body = Buffer.from(JSON.stringify({ data: { count: items.length, items } }));
-    return { status: 200, accountId: session.account_id, body };
+    return { status: 200, accountId: session.account_id, body, from, until };
   }
 }
 

@@ -5,6 +5,7 @@ import { fixtureRoutes, stateRoutes } from './admin/fixture-routes.js';
 import { journalRoutes } from './admin/journal-routes.js';
 import { faultRoutes } from './admin/fault-routes.js';
 import { clockRoutes } from './admin/clock-routes.js';
+import { downloadRoutes } from './admin/download-routes.js';
 
 export interface AdminOptions {
   mock: MockContext;
@@ -14,7 +15,7 @@ export interface AdminOptions {
 
 /**
  * The control API under /_mock: load fixtures, inspect and wipe state, the
- * request journal, fault rules and the clock. Registered with prefix /_mock.
+ * request journal, fault rules, the clock, and downloads added at run time. Registered with prefix /_mock.
  * The routes are registered in this order, which is their order in the served
  * OpenAPI document.
  */
@@ -25,4 +26,5 @@ export default async function adminRoutes(app: FastifyInstance, { mock, adminTok
   journalRoutes(app, mock);
   faultRoutes(app, mock);
   clockRoutes(app, mock);
+  await downloadRoutes(app, mock);
 }
