@@ -39,7 +39,8 @@ function parsed<T>(schema: z.ZodType<T>, input: unknown): T {
 async function multipartDownload(request: FastifyRequest): Promise<NewDownload> {
   const read = await readMultipart(request.headers['content-type'] ?? '', request.body as Buffer);
   if (typeof read === 'string') throw new BadBody(read);
-  if (read.files.length !== 1) throw new BadBody('Invalid body: a multipart body takes one file part, with the bytes.');
+  if (read.files.length === 0) throw new BadBody('Invalid body: a multipart body needs a file part with the bytes.');
+  if (read.files.length > 1) throw new BadBody('Invalid body: a multipart body takes one file part.');
   const file = read.files[0]!;
   if (file.bytes.length > MAX_DOWNLOAD_BYTES)
     throw new BadBody(`Invalid body: the file is over ${MAX_DOWNLOAD_BYTES} bytes.`);
