@@ -6,6 +6,7 @@ import { FaultRules } from './fault-rules.js';
 import { KeyAdmission } from './key-admission.js';
 import { Latency, type LatencyRange } from './latency.js';
 import { RequestJournal } from './request-journal.js';
+import { SessionControls } from './sessions/session-controls.js';
 import { BucketRegistry, type RateLimit } from './token-bucket.js';
 import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
@@ -41,6 +42,8 @@ export class MockContext {
   readonly admission: KeyAdmission;
   readonly downloads: DownloadCache;
   readonly journal: RequestJournal;
+  /** What goto, clicks, clipboard, uploads, recordings and agent files leave in a session. */
+  readonly controls: SessionControls;
   readonly faults = new FaultRules();
   readonly latency: Latency | undefined;
   readonly signingSecret: string;
@@ -59,6 +62,7 @@ export class MockContext {
     this.downloads = new DownloadCache(options.store);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? OPTIONS.journalSize.default);
+    this.controls = new SessionControls(options.store, options.clock);
     const seed = options.latencySeed ?? OPTIONS.latencySeed.default;
     this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, seed) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
