@@ -26,8 +26,7 @@ export interface SessionInfo {
  */
 export function sessionInfo(mock: MockContext, accountId: string, id: string): SessionInfo | undefined {
   const row = mock.store.findSession(id) as
-    | { account_id: string; created_at: number; status?: string; ended_at?: number | null }
-    | undefined;
+    { account_id: string; created_at: number; status?: string; ended_at?: number | null } | undefined;
   if (!row || row.account_id !== accountId) return undefined;
   const ended = row.status !== undefined && row.status !== 'running';
   const info: SessionInfo = { state: ended ? 'ended' : 'running', createdAt: row.created_at };
