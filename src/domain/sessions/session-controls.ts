@@ -2,70 +2,16 @@ import { hash } from 'node:crypto';
 import { extname } from 'node:path';
 import { boundedMemo } from '../bounded-memo.js';
 import type { Clock } from '../clock.js';
-import type { MockContext } from '../mock-context.js';
 import { deterministicUuid } from '../../fixture-loader/generated-ids.js';
 import { ControlsStore, type RecordingRow } from '../../store/controls-store.js';
 import type { Store } from '../../store/store.js';
 import { minimalMp4, solidPng } from './control-media.js';
+import { capStrings, type ActivityEntry, type ActivityKind } from './activity.js';
+import type { SessionInfo } from './session-lookup.js';
 import { zipEntries } from './zip-directory.js';
 
-export type SessionState = 'running' | 'ended';
-
-export interface SessionInfo {
-  state: SessionState;
-  createdAt: number;
-  /** When it ended, if the store knows; recordings stop growing then. */
-  endedAt?: number;
-}
-
-/**
- * The session as the controls need it, if it exists and is the account's.
- * Reads the `sessions` row as it is: a status column other than `running`
- * means ended, and a store without one (before the lifecycle's migration)
- * holds only running sessions. The sessions service replaces this.
- */
-export function sessionInfo(mock: MockContext, accountId: string, id: string): SessionInfo | undefined {
-  const row = mock.store.findSession(id) as
-    { account_id: string; created_at: number; status?: string; ended_at?: number | null } | undefined;
-  if (!row || row.account_id !== accountId) return undefined;
-  const ended = row.status !== undefined && row.status !== 'running';
-  const info: SessionInfo = { state: ended ? 'ended' : 'running', createdAt: row.created_at };
-  if (typeof row.ended_at === 'number') info.endedAt = row.ended_at;
-  return info;
-}
-
-export function sessionState(mock: MockContext, accountId: string, id: string): SessionState | undefined {
-  return sessionInfo(mock, accountId, id)?.state;
-}
-
-export type ActivityKind =
-  | 'goto'
-  | 'click'
-  | 'double_click'
-  | 'mouse_down'
-  | 'mouse_up'
-  | 'mouse_move'
-  | 'drag'
-  | 'scroll'
-  | 'type'
-  | 'shortcut'
-  | 'clipboard_set'
-  | 'copy'
-  | 'paste'
-  | 'upload'
-  | 'recording_pause'
-  | 'recording_resume'
-  | 'recording_delete'
-  | 'agent_file'
-  | 'agent_pause'
-  | 'agent_resume';
-
-export interface ActivityEntry {
-  /** Epoch milliseconds on the mock clock. */
-  at: number;
-  kind: ActivityKind;
-  detail: Record<string, unknown>;
-}
+export { ACTIVITY_STRING_LIMIT, type ActivityEntry, type ActivityKind } from './activity.js';
+export { sessionInfo, sessionState, type SessionInfo, type SessionState } from './session-lookup.js';
 
 export interface Page {
   id: string;
@@ -92,8 +38,6 @@ export interface AgentFile {
 export const BLANK_PAGE_URL = 'about:blank';
 /** The document's default viewport (`browser.viewport`: 1440 × 900). */
 export const DEFAULT_VIEWPORT = { width: 1440, height: 900 } as const;
-/** Longest string kept in an activity entry's detail; longer ones are cut and their length recorded. */
-export const ACTIVITY_STRING_LIMIT = 4096;
 
 /** A CDP-style target id (32 upper-case hex digits), stable for a session's nth tab. */
 export const pageIdOf = (sessionId: string, position: number) =>
@@ -348,16 +292,4 @@ function recordingOf(r: RecordingRow, stop: number): Recording {
 /** The extension without its dot, lower-case; '' for none. */
 function typeOf(name: string): string {
   return extname(name).slice(1).toLowerCase();
-}
-
-/** Top-level strings past the limit are cut; `<key>_length` keeps their full length. */
-function capStrings(input: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) {
-    if (typeof v === 'string' && v.length > ACTIVITY_STRING_LIMIT) {
-      out[k] = v.slice(0, ACTIVITY_STRING_LIMIT);
-      out[`${k}_length`] = v.length;
-    } else out[k] = v;
-  }
-  return out;
 }
