@@ -9,17 +9,22 @@ import { EMPTY_SESSION, OTHER_SESSION, SESSION, smallWorld, T0 } from './app.js'
 export { EMPTY_SESSION, OTHER_SESSION, SESSION, T0 };
 /** A session of acme that has ended. */
 export const ENDED_SESSION = 'sess-ended';
+/** A running session of acme created at T0, the clock's start. */
+export const FRESH_SESSION = 'sess-fresh';
 
 /**
  * A MockContext on an in-memory store holding the small world plus an ended
- * session of acme; the other fixture sessions are running. Until the
+ * session of acme and one created at T0; the other fixture sessions are running. Until the
  * lifecycle's migration gives sessions a status, this adds the column itself.
  */
 export function controlsWorld(t: Test, options: { file?: string } = {}): { mock: MockContext; clock: Clock } {
   const store = new Store({ path: options.file ?? ':memory:' });
   const clock = new Clock({ mode: 'manual', now: T0 });
   const world = structuredClone(smallWorld);
-  world.accounts[0]!.sessions!.push({ id: ENDED_SESSION, created_at: '2025-01-18T05:00:00.000Z' });
+  world.accounts[0]!.sessions!.push(
+    { id: ENDED_SESSION, created_at: '2025-01-18T05:00:00.000Z' },
+    { id: FRESH_SESSION },
+  );
   loadFixtures(store, [{ name: 'controls world', document: world }], { now: clock.now() });
   markEnded(store, ENDED_SESSION);
   const mock = new MockContext({
