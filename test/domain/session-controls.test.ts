@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { Clock } from '../../src/domain/clock.js';
@@ -13,6 +11,7 @@ import {
   titleOf,
 } from '../../src/domain/sessions/session-controls.js';
 import { zipEntries } from '../../src/domain/sessions/zip-directory.js';
+import { migrations } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { controlsWorld, EMPTY_SESSION, ENDED_SESSION, OTHER_SESSION, SESSION, T0 } from '../helpers/controls-world.js';
 import { decodePng, mp4Boxes, mp4DurationMs, storedZip } from '../helpers/media.js';
@@ -226,9 +225,7 @@ t.test('the activity log keeps every control with its input and time, oldest fir
 });
 
 t.test('the state lives in the database: it survives a restart, and goes with its session', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'controls-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'mock.db');
+  const file = join(t.testdir(), 'mock.db');
   const first = controlsWorld(t, { file });
   first.mock.controls.goto(SESSION, 'https://example.com/a', { url: 'https://example.com/a' });
   first.mock.controls.setClipboard(SESSION, 'kept');
@@ -249,4 +246,24 @@ t.test('the state lives in the database: it survives a restart, and goes with it
   t.equal(mock.controls.clipboard(SESSION), '', 'wiping the sessions wiped their controls');
   t.equal(mock.controls.activity(SESSION).length, 0);
   t.same(store.db.prepare('SELECT COUNT(*) AS n FROM session_pages').get(), { n: 0 });
+});
+
+t.test('a database written before the controls existed upgrades, its sessions drivable at once', async (t) => {
+  const file = join(t.testdir(), 'old.db');
+  const old = new Store({ path: file, migrations: migrations.slice(0, 2) });
+  old.write((w) => {
+    w.insertAccount('acme');
+    w.upsertSession({ id: 's', account_id: 'acme', created_at: T0, default_created_at: T0 });
+  });
+  old.close();
+  const store = new Store({ path: file });
+  t.teardown(() => store.close());
+  const mock = new MockContext({
+    store,
+    clock: new Clock({ mode: 'manual', now: T0 }),
+    rateLimit: false,
+    signedUrlTtlSeconds: 60,
+  });
+  mock.controls.goto('s', 'https://example.com/', { url: 'https://example.com/' });
+  t.equal(mock.controls.pages('s')[0]!.url, 'https://example.com/');
 });
