@@ -7,6 +7,9 @@ import { KeyAdmission } from './key-admission.js';
 import { Latency, type LatencyRange } from './latency.js';
 import { RequestJournal } from './request-journal.js';
 import { Sessions } from './sessions/session-service.js';
+import { SessionControls } from './sessions/session-controls.js';
+import { applySessionRules } from './sessions/session-rules.js';
+import type { NewSession } from '../store/sessions-store.js';
 import { BucketRegistry, type RateLimit } from './token-bucket.js';
 import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
@@ -43,6 +46,8 @@ export class MockContext {
   readonly downloads: DownloadCache;
   readonly sessions: Sessions;
   readonly journal: RequestJournal;
+  /** What goto, clicks, clipboard, uploads, recordings and agent files leave in a session. */
+  readonly controls: SessionControls;
   readonly faults = new FaultRules();
   readonly latency: Latency | undefined;
   readonly signingSecret: string;
@@ -62,6 +67,8 @@ export class MockContext {
     this.sessions = new Sessions(options.store, options.clock);
     this.admission = new KeyAdmission(options.store, this.buckets, options.clock, options.rateLimit);
     this.journal = new RequestJournal(options.journalSize ?? OPTIONS.journalSize.default);
+    this.controls = new SessionControls(options.store, options.clock);
+    this.sessions.onCreated = (row, at) => this.#started(row, at);
     const seed = options.latencySeed ?? OPTIONS.latencySeed.default;
     this.latency = options.latency && options.latency.max > 0 ? new Latency(options.latency, seed) : undefined;
     this.signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
@@ -71,6 +78,18 @@ export class MockContext {
     const listening = publicUrlFor(OPTIONS.host.default, OPTIONS.port.default).url;
     this.publicUrl = stripTrailingSlash(options.publicUrl ?? listening);
     this.startupFixtures = options.startupFixtures ?? [];
+  }
+
+  /** A session created at run time opens on create's `initial_url`, and its rules are matched (docs/sessions.md). */
+  #started(row: NewSession, at: number): void {
+    const session = (JSON.parse(row.configuration) as { session?: { initial_url?: unknown } }).session;
+    const url = typeof session?.initial_url === 'string' ? session.initial_url : undefined;
+    if (url !== undefined) {
+      this.controls.openPage(row.id, url);
+      this.sessions.addDomain(row.id, url);
+    }
+    const tags = JSON.parse(row.tags) as string[];
+    applySessionRules(this, row.id, row.account_id, { tags, ...(url !== undefined && { url }) }, at);
   }
 
   /**

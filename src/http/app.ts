@@ -16,6 +16,7 @@ import healthRoutes from './routes/health-routes.js';
 import { downloadOperations } from './operations/downloads.js';
 import { registerContractOperations } from './operations/contract-operations.js';
 import { lifecycleHandlers } from './operations/sessions/lifecycle.js';
+import { controlHandlers } from './operations/sessions/controls.js';
 
 /** Vendor operations registered with their own schemas, not from the document. */
 const SCHEMA_OPERATIONS = new Set(['GET /v1/sessions/{session_id}/downloads']);
@@ -123,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   else await app.register(openapi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
-  registerContractOperations(app, mock, { ...lifecycleHandlers }, SCHEMA_OPERATIONS);
+  registerContractOperations(app, mock, { ...lifecycleHandlers, ...controlHandlers }, SCHEMA_OPERATIONS);
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });

@@ -126,4 +126,65 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, rule_id)
   ) STRICT;
   `,
+  // 5: what the session-scoped controls leave behind (no browser runs): open
+  // pages, clipboard, uploads, the recording, agent files and an activity log.
+  `
+  CREATE TABLE session_pages (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,                     -- a CDP-style target id, derived from session id and position
+    position INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    PRIMARY KEY (session_id, id)
+  ) STRICT;
+
+  -- One row per session once something has been done to it; absent means the defaults.
+  CREATE TABLE session_controls (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+    clipboard TEXT NOT NULL DEFAULT '',
+    selection TEXT NOT NULL DEFAULT '',   -- the text last typed or pasted: what copy copies
+    agent_paused INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+
+  CREATE TABLE session_uploads (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    uploaded_at INTEGER NOT NULL          -- epoch milliseconds
+  ) STRICT;
+  CREATE INDEX session_uploads_by_session ON session_uploads(session_id, seq);
+
+  CREATE TABLE session_recordings (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    is_primary INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,          -- epoch milliseconds
+    paused_at INTEGER,                    -- NULL while recording
+    paused_ms INTEGER NOT NULL DEFAULT 0, -- time spent paused before paused_at
+    deleted_at INTEGER                    -- a deleted recording stays as a tombstone, so it is not recreated
+  ) STRICT;
+  CREATE INDEX session_recordings_by_session ON session_recordings(session_id);
+
+  CREATE TABLE session_agent_files (
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    last_modified INTEGER NOT NULL,       -- epoch milliseconds
+    content BLOB,                         -- NULL for a file listed from an uploaded ZIP's directory
+    PRIMARY KEY (session_id, name)
+  ) STRICT;
+
+  CREATE TABLE session_activity (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,                  -- epoch milliseconds
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL                  -- JSON object
+  ) STRICT;
+  CREATE INDEX session_activity_by_session ON session_activity(session_id, seq);
+  `,
 ];

@@ -168,15 +168,17 @@ export class SessionsStore {
   }
 
   /**
-   * Inserts the sessions of async requests due by `now` (`rowOf` builds each)
-   * and then ends every running session whose deadline has passed, as of that
+   * Inserts the sessions of async requests due by `now` (`rowOf` builds each,
+   * `inserted` hears of each) and then ends every running session whose deadline has passed, as of that
    * deadline, in one transaction.
    */
-  settle(now: number, rowOf: (request: AsyncRequestRow) => NewSession): void {
+  settle(now: number, rowOf: (request: AsyncRequestRow) => NewSession, inserted?: (row: NewSession) => void): void {
     this.transact(() => {
       for (const request of this.#s.dueAsync.all(now)) {
-        this.#s.insert.run(rowOf(request));
+        const row = rowOf(request);
+        this.#s.insert.run(row);
         this.#s.materialized.run(request.request_id);
+        inserted?.(row);
       }
       this.#s.endDue.run(now);
     });

@@ -55,6 +55,13 @@ const asObject = (body: unknown): Record<string, unknown> =>
  * good, its duration frozen at the instant it ended.
  */
 export class Sessions {
+  /**
+   * Hears of each session created at run time (by create, or an async
+   * request falling due), in the transaction that inserts it: what else a new
+   * session starts with (its first page, the downloads its rules give).
+   */
+  onCreated: ((row: NewSession, at: number) => void) | undefined;
+
   constructor(
     private readonly store: Store,
     clock: Clock,
@@ -69,7 +76,11 @@ export class Sessions {
   /** Ends the sessions whose timeouts passed by `now`, and inserts the async ones that are due. */
   settle(now: number): void {
     if (!this.store.sessions.anyDue(now)) return;
-    this.store.sessions.settle(now, (request) => this.#rowOf(request));
+    this.store.sessions.settle(
+      now,
+      (request) => this.#rowOf(request),
+      (row) => this.onCreated?.(row, row.created_at),
+    );
   }
 
   /** The refusal, if any, of a creation for `caller` now: the body's rule, credits, the creation limit. */
@@ -93,7 +104,10 @@ export class Sessions {
     const admitted = this.#admit(caller, config, now);
     if ('refusal' in admitted) return admitted.refusal;
     const row = this.#newRow(randomUUID(), caller.id, caller.keyName ?? null, JSON.stringify(config), now);
-    this.store.sessions.create(row);
+    this.store.write(() => {
+      this.store.sessions.create(row);
+      this.onCreated?.(row, now);
+    });
     // A 0-minute timeout ends the session at once.
     this.settle(now);
     return { session: this.#view(row.id, now)!, headers: admitted.headers };
