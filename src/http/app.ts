@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import browserSockets from './browser-sockets.js';
 import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
 import { MockContext, type MockOptions } from '../domain/mock-context.js';
 import { DownloadListCache } from './operations/download-list.js';
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   await app.register(errorEnvelope);
+  await app.register(browserSockets);
   await app.register(openapi, { version: PACKAGE_VERSION });
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
