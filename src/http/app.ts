@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import browserSockets from './browser-sockets.js';
 import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
+import liveViewRoutes, { storeLiveView } from './live-view/live-view-routes.js';
 import { MockContext, type MockOptions } from '../domain/mock-context.js';
 import { DownloadListCache } from './operations/download-list.js';
 import { installListFastPath } from './pipeline/list-fast-path.js';
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(openapi, { version: PACKAGE_VERSION });
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
+  await app.register(liveViewRoutes, { view: storeLiveView(mock.store) });
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
