@@ -2,7 +2,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import browserSockets from './browser-sockets.js';
 import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
+import liveViewRoutes, { mockLiveView } from './live-view/live-view-routes.js';
 import { MockContext, type MockOptions } from '../domain/mock-context.js';
 import { DownloadListCache } from './operations/download-list.js';
 import { installListFastPath } from './pipeline/list-fast-path.js';
@@ -120,11 +122,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   await app.register(errorEnvelope);
+  await app.register(browserSockets);
   if (options.documentRoutes) await app.register(routesDocument, { version: PACKAGE_VERSION });
   else await app.register(openapi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
   registerContractOperations(app, mock, { ...lifecycleHandlers, ...controlHandlers }, SCHEMA_OPERATIONS);
+  await app.register(liveViewRoutes, { view: mockLiveView(mock) });
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
