@@ -57,6 +57,13 @@ function rawErrorResponse(code: number, message: string): string {
   );
 }
 
+/** The vendor's operations (stateful where the mock keeps state, from the document elsewhere) and the live view. */
+async function registerEmulatedApi(app: FastifyInstance, mock: MockContext, lists: DownloadListCache): Promise<void> {
+  registerOperations(app, mock, downloadOperations(mock, lists));
+  registerContractOperations(app, mock, { ...lifecycleHandlers, ...controlHandlers }, SCHEMA_OPERATIONS);
+  await app.register(liveViewRoutes, { view: mockLiveView(mock) });
+}
+
 /** The composition root: a Fastify instance serving the mock, from plain options. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mock = new MockContext(options);
@@ -126,9 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.documentRoutes) await app.register(routesDocument, { version: PACKAGE_VERSION });
   else await app.register(openapi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
-  registerOperations(app, mock, downloadOperations(mock, lists));
-  registerContractOperations(app, mock, { ...lifecycleHandlers, ...controlHandlers }, SCHEMA_OPERATIONS);
-  await app.register(liveViewRoutes, { view: mockLiveView(mock) });
+  await registerEmulatedApi(app, mock, lists);
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
   await app.register(methodNotAllowed, { routes });
