@@ -17,7 +17,8 @@ interface Rule {
   hits: number;
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A path pattern of a fault rule or a journal filter: `*` matches any run of characters. */
+export function globToRegExp(glob: string): RegExp {
   const escaped = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${escaped.join('.*')}$`);
 }

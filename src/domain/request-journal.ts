@@ -3,10 +3,16 @@
 // fingerprint, never the key.
 
 import type { JournalEntry } from '../schemas/admin-schemas.js';
+import { globToRegExp } from './fault-rules.js';
+import type { BodySnapshot } from './journal-body.js';
 
 export type { JournalEntry } from '../schemas/admin-schemas.js';
 
 export interface JournalFilter {
+  /** Any case: matched as uppercase. */
+  method?: string;
+  /** The path without its query: `*` matches any run of characters, so `*` alone matches any path. */
+  path?: string;
   sessionId?: string;
   status?: number;
   /** Epoch ms: entries at or after it. */
@@ -15,8 +21,11 @@ export interface JournalFilter {
   limit?: number;
 }
 
-/** As recorded: the time stays a number until someone reads the journal. */
-export type JournalRecord = Omit<JournalEntry, 'id' | 'time'> & { timeMs: number };
+/** As recorded: the time stays a number, and the body JSON text, until someone reads the journal. */
+export type JournalRecord = Omit<JournalEntry, 'id' | 'time' | 'content_type' | 'body' | 'body_truncated'> & {
+  timeMs: number;
+  body: BodySnapshot | null;
+};
 
 const INITIAL_ROWS = 1024;
 const INTERNED_LIMIT = 10_000;
@@ -45,6 +54,10 @@ export class RequestJournal {
   #sessionId: (string | null)[] = [];
   #fingerprint: (string | null)[] = [];
   #faultId: (string | null)[] = [];
+  #contentType: (string | null)[] = [];
+  /** Bodies as JSON text: one string per request that had a body, none for the others. */
+  #body: (string | null)[] = [];
+  #bodyTruncated = new Uint8Array(0);
   /** Paths and ids seen, so an entry holds the same string as the ones before it. */
   #interned = new Map<string, string>();
 
@@ -74,10 +87,14 @@ export class RequestJournal {
     this.#sessionId[slot] = entry.session_id === null ? null : this.#intern(entry.session_id);
     this.#fingerprint[slot] = entry.key_fingerprint;
     this.#faultId[slot] = entry.fault_id;
+    // Most requests have no body: the body columns are written only for one, or to clear a slot that held one.
+    if (entry.body !== null || this.#body[slot] !== null) this.#setBody(slot, entry.body);
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const out: JournalEntry[] = [];
+    const method = filter.method?.toUpperCase();
+    const path = filter.path === undefined ? undefined : globToRegExp(filter.path);
     for (let i = 0; i < this.#size; i++) {
       const slot = (this.#start + i) % this.#rows;
       const sessionId = this.#sessionId[slot] ?? null;
@@ -86,6 +103,9 @@ export class RequestJournal {
       if (filter.sessionId !== undefined && sessionId !== filter.sessionId) continue;
       if (filter.status !== undefined && status !== filter.status) continue;
       if (filter.since !== undefined && timeMs < filter.since) continue;
+      if (method !== undefined && this.#method[slot] !== method) continue;
+      if (path !== undefined && !path.test(this.#path[slot]!)) continue;
+      const body = this.#body[slot] ?? null;
       out.push({
         id: this.#id[slot]!,
         time: new Date(timeMs).toISOString(),
@@ -98,6 +118,9 @@ export class RequestJournal {
         key_fingerprint: this.#fingerprint[slot] ?? null,
         forced: this.#forced[slot] === 1,
         fault_id: this.#faultId[slot] ?? null,
+        content_type: this.#contentType[slot] ?? null,
+        body: body === null ? null : (JSON.parse(body) as unknown),
+        body_truncated: this.#bodyTruncated[slot] === 1,
       });
     }
     return filter.limit !== undefined ? out.slice(Math.max(0, out.length - filter.limit)) : out;
@@ -113,6 +136,14 @@ export class RequestJournal {
     this.#sessionId.fill(null);
     this.#fingerprint.fill(null);
     this.#faultId.fill(null);
+    this.#contentType.fill(null);
+    this.#body.fill(null);
+  }
+
+  #setBody(slot: number, body: BodySnapshot | null): void {
+    this.#contentType[slot] = body === null ? null : this.#intern(body.contentType);
+    this.#body[slot] = body === null ? null : body.json;
+    this.#bodyTruncated[slot] = body?.truncated ? 1 : 0;
   }
 
   /** Doubles the columns (up to the capacity), keeping the entries in order from slot 0. */
@@ -135,11 +166,14 @@ export class RequestJournal {
     this.#bytes = typed(this.#bytes, Float64Array);
     this.#status = typed(this.#status, Uint16Array);
     this.#forced = typed(this.#forced, Uint8Array);
+    this.#bodyTruncated = typed(this.#bodyTruncated, Uint8Array);
     this.#method = plain(this.#method, '');
     this.#path = plain(this.#path, '');
     this.#sessionId = plain(this.#sessionId, null);
     this.#fingerprint = plain(this.#fingerprint, null);
     this.#faultId = plain(this.#faultId, null);
+    this.#contentType = plain(this.#contentType, null);
+    this.#body = plain(this.#body, null);
     this.#rows = rows;
     this.#start = 0;
   }

@@ -1,28 +1,33 @@
 import { z } from 'zod';
 import { CLOCK_MODES } from '../domain/clock.js';
+import { JOURNAL_BODY_LIMIT } from '../domain/journal-body.js';
 import { AfterMs, Base64, DownloadFixture, Id } from './fixture-schema.js';
 
 // Bodies of the /_mock control API (anchorbrowser-mock's own, not the contract's).
 
 export const FAULT_STATUSES = [401, 404, 429, 500, 502, 503, 504] as const;
 
+/** A method to match, in any case; matched as uppercase. */
+const MethodMatch = z
+  .string()
+  .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
+  .transform((m) => m.toUpperCase());
+
+/** A path pattern, as fault rules and journal filters match the request path (without its query). */
+const PathMatch = z
+  .string()
+  .max(2048)
+  .regex(/^(?:\*$|\/)/, 'must be * (any path) or start with /');
+const PATH_MATCH_TEXT =
+  'Match the request path: "*" alone matches any path; else it starts with /, * matching any run.';
+
 /** What a fault rule does instead of answering. */
 export const FaultErrorKind = z.enum(['reset', 'empty']);
 
 export const FaultRuleInput = z
   .strictObject({
-    method: z
-      .string()
-      .regex(/^[A-Za-z]+$/, 'must be an HTTP method such as GET')
-      .transform((m) => m.toUpperCase())
-      .optional()
-      .describe('Match only this method.'),
-    path: z
-      .string()
-      .max(2048)
-      .regex(/^(?:\*$|\/)/, 'must be * (any path) or start with /')
-      .optional()
-      .describe('Match the request path: "*" alone matches any path; else it starts with /, * matching any run.'),
+    method: MethodMatch.optional().describe('Match only this method.'),
+    path: PathMatch.optional().describe(PATH_MATCH_TEXT),
     session_id: Id.optional().describe('Match only requests for this session.'),
     api_key: z
       .string()
@@ -115,6 +120,8 @@ export const StateSchema = z
   })
   .meta({ id: 'MockState' });
 
+const KB = JOURNAL_BODY_LIMIT / 1024;
+
 export const JournalEntrySchema = z
   .object({
     id: z.int(),
@@ -129,11 +136,27 @@ export const JournalEntrySchema = z
     forced: z.boolean().describe('A Prefer: code=… header chose the answer.'),
     // The id of the fault rule that answered, if one did.
     fault_id: z.string().nullable(),
+    content_type: z
+      .string()
+      .nullable()
+      .describe('The media type of the recorded body, without parameters; null when body is null.'),
+    body: z
+      .unknown()
+      .describe(
+        'The request body, parsed, with every property named password or anchor-api-key (any depth, any case) ' +
+          'and the request\'s own key redacted as "[redacted]". A multipart body is summarised: ' +
+          '{fields: [{field, value}], files: [{field, file_name, content_type, size}], bytes}. When its JSON ' +
+          `is longer than ${KB} KB: {truncated: true, bytes, text} with the first ${KB} KB of that JSON. ` +
+          'null when the request had no body or was answered before its body was read.',
+      ),
+    body_truncated: z.boolean().describe('body is the cut form {truncated, bytes, text}.'),
   })
   .meta({ id: 'JournalEntry' });
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 export const JournalQuery = z.strictObject({
+  method: MethodMatch.optional().describe('Only requests with this method (any case).'),
+  path: PathMatch.optional().describe(PATH_MATCH_TEXT),
   session_id: z.string().optional(),
   status: z.coerce.number().int().min(0).max(599).optional(),
   since: z.iso.datetime({ offset: true }).optional().describe('Only entries at or after this time.'),

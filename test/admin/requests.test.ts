@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import t, { type Test } from 'tap';
+import YAML from 'yaml';
+import { JournalResponse, type JournalEntry } from '../../src/schemas/admin-schemas.js';
 import {
   buildTestApp,
   EMPTY_SESSION,
@@ -10,7 +15,8 @@ import {
   SESSION,
   T0,
 } from '../helpers/app.js';
-import { admin, call, keyHeader, KEY, startTestMock } from './live-mock.js';
+import type { MockServer } from '../../src/index.js';
+import { admin, call, keyHeader, KEY, startTestMock, type HttpAnswer } from './live-mock.js';
 
 // GET /_mock/requests and DELETE /_mock/requests: the journal of the emulated API.
 
@@ -42,6 +48,9 @@ t.test('every request to the emulated API is journaled, oldest first, with what 
     key_fingerprint: fingerprint(KEY),
     forced: false,
     fault_id: null,
+    content_type: null,
+    body: null,
+    body_truncated: false,
   });
   t.type(first.duration_ms, 'number');
   t.ok(first.duration_ms >= 0);
@@ -171,4 +180,153 @@ t.test('with journalSize 3 the journal keeps only the last 3 requests', async (t
     ['c', 'd', 'e'],
     'a and b were dropped, oldest first',
   );
+});
+
+// Vendor operations with bodies: their answers are checked against the vendor's own document.
+const vendor = YAML.parse(
+  readFileSync(new URL('../../contract/anchorbrowser-openapi.yaml', import.meta.url), 'utf8'),
+) as {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content: Record<string, { schema: unknown }> }> }>
+  >;
+  components: unknown;
+};
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+ajv.addSchema({ $id: 'vendor', components: vendor.components });
+
+/** Asserts the status and the vendor document's JSON schema for an answer of `method path`. */
+function expectVendor(t: Test, res: HttpAnswer, method: string, path: string, status: number) {
+  t.equal(res.statusCode, status, `${method} ${path}: status ${status}`);
+  const schema = vendor.paths[path]![method]!.responses[String(status)]!.content['application/json']!.schema;
+  const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"vendor#/components/')));
+  t.ok(validate(JSON.parse(res.body)), `the answer matches the vendor document: ${ajv.errorsText(validate.errors)}`);
+}
+
+/** GET /_mock/requests, checked against the admin API's own schema. */
+async function journal(t: Test, mock: MockServer, query = ''): Promise<JournalEntry[]> {
+  const res = await admin(mock, 'GET', `/requests${query}`);
+  t.equal(res.statusCode, 200);
+  const parsed = JournalResponse.safeParse(res.json);
+  t.ok(parsed.success, `the journal matches its schema: ${parsed.error?.message ?? ''}`);
+  return res.json.data.items as JournalEntry[];
+}
+
+const json = { ...keyHeader, 'content-type': 'application/json' };
+const UPLOAD_SESSION = '0f2c6a8e-3b1d-4c5e-9a7f-1e2d3c4b5a69';
+
+t.test('a JSON body is journaled as it was sent; a body-less GET has none', async (t) => {
+  const mock = await startTestMock(t);
+  const created = await call(mock, '/v1/profiles', { method: 'POST', headers: json, body: { name: 'x' } });
+  expectVendor(t, created, 'post', '/v1/profiles', 200);
+  expectContract(t, await call(mock, listUrl(SESSION), { headers: keyHeader }), 200);
+
+  const [post, get] = await journal(t, mock);
+  t.match(post, { method: 'POST', path: '/v1/profiles', status: 200, key_fingerprint: fingerprint(KEY) });
+  t.same([post!.content_type, post!.body, post!.body_truncated], ['application/json', { name: 'x' }, false]);
+  t.same([get!.content_type, get!.body, get!.body_truncated], [null, null, false], 'the GET has no body');
+  t.same(mock.requests({ method: 'post' }), [post], 'mock.requests() answers the same entry');
+});
+
+t.test('a body whose JSON passes 16 KB is journaled cut to 16 KB and marked', async (t) => {
+  const mock = await startTestMock(t);
+  const body = { name: 'big', description: 'd'.repeat(40 * 1024) };
+  const created = await call(mock, '/v1/profiles', { method: 'POST', headers: json, body });
+  expectVendor(t, created, 'post', '/v1/profiles', 200);
+  const [entry] = await journal(t, mock, '?path=/v1/profiles');
+  const text = JSON.stringify(body);
+  t.equal(entry!.body_truncated, true);
+  t.same(entry!.body, { truncated: true, bytes: Buffer.byteLength(text), text: text.slice(0, 16 * 1024) });
+  t.same(mock.requests({ path: '/v1/profiles' }), [entry], 'mock.requests() answers the same entry');
+});
+
+t.test('passwords are redacted at any depth: the proxy of a created session, and deeper', async (t) => {
+  const mock = await startTestMock(t);
+  const proxy = { active: true, type: 'custom', server: 'proxy.example:8080', username: 'me', password: 'hunter2' };
+  const body = {
+    session: { proxy },
+    identities: [{ credentials: [{ type: 'username_password', username: 'me', password: 'swordfish' }] }],
+  };
+  expectVendor(
+    t,
+    await call(mock, '/v1/sessions', { method: 'POST', headers: json, body }),
+    'post',
+    '/v1/sessions',
+    200,
+  );
+  const res = await admin(mock, 'GET', '/requests?method=POST');
+  t.notOk(/hunter2|swordfish/.test(res.body), 'neither password is in the journal');
+  const [entry] = await journal(t, mock, '?method=POST');
+  t.same(entry!.body, {
+    session: { proxy: { ...proxy, password: '[redacted]' } },
+    identities: [{ credentials: [{ type: 'username_password', username: 'me', password: '[redacted]' }] }],
+  });
+  t.notOk(JSON.stringify(mock.requests()).includes('hunter2'), 'nor in mock.requests()');
+  t.notOk(JSON.stringify(mock.requests()).includes(KEY), 'nor the key');
+});
+
+t.test('the request key is redacted wherever a body carries it', async (t) => {
+  const mock = await startTestMock(t);
+  const body = { name: `copied ${KEY} by mistake`, 'anchor-api-key': 'ak_test_globex' };
+  expectVendor(
+    t,
+    await call(mock, '/v1/profiles', { method: 'POST', headers: json, body }),
+    'post',
+    '/v1/profiles',
+    200,
+  );
+  const res = await admin(mock, 'GET', '/requests');
+  t.notOk(res.body.includes(KEY) || res.body.includes('ak_test_globex'), 'no key in the journal');
+  t.same((await journal(t, mock))[0]!.body, { name: 'copied [redacted] by mistake', 'anchor-api-key': '[redacted]' });
+});
+
+t.test('a multipart upload is journaled as a summary: fields, and files by name, type and size', async (t) => {
+  const mock = await startTestMock(t);
+  const form = new FormData();
+  form.append('note', 'for the form');
+  form.append('password', 'hunter2');
+  form.append('file', new Blob([Buffer.alloc(3000, 7)], { type: 'application/pdf' }), 'invoice.pdf');
+  const url = `/v1/sessions/${UPLOAD_SESSION}/uploads`;
+  const res = await fetch(mock.url + url, { method: 'POST', headers: keyHeader, body: form });
+  const answer = { statusCode: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+  expectVendor(t, answer, 'post', '/v1/sessions/{sessionId}/uploads', 200);
+  const [entry] = await journal(t, mock, `?session_id=${UPLOAD_SESSION}`);
+  t.match(entry, { method: 'POST', path: url, content_type: 'multipart/form-data', body_truncated: false });
+  const summary = entry!.body as { bytes: number };
+  t.same(summary, {
+    fields: [
+      { field: 'note', value: 'for the form' },
+      { field: 'password', value: '[redacted]' },
+    ],
+    files: [{ field: 'file', file_name: 'invoice.pdf', content_type: 'application/pdf', size: 3000 }],
+    bytes: summary.bytes,
+  });
+  t.ok(summary.bytes > 3000, 'bytes: the whole body');
+  t.same(mock.requests({ sessionId: UPLOAD_SESSION }), [entry], 'mock.requests() answers the same entry');
+});
+
+t.test('a request refused before its body is read is journaled without it', async (t) => {
+  const mock = await startTestMock(t);
+  const res = await call(mock, '/v1/profiles', { method: 'POST', body: { name: 'x' } });
+  t.equal(res.statusCode, 401);
+  t.match(await journal(t, mock), [{ status: 401, content_type: null, body: null, body_truncated: false }]);
+});
+
+t.test('filters: method in any case and path with * as a wildcard, from HTTP and from code', async (t) => {
+  const mock = await startTestMock(t);
+  await call(mock, '/v1/profiles', { method: 'POST', headers: json, body: { name: 'a' } });
+  await call(mock, listUrl(SESSION), { headers: keyHeader });
+  await call(mock, listUrl(EMPTY_SESSION), { headers: keyHeader });
+  const paths = (items: JournalEntry[]) => items.map((e) => e.path);
+  t.same(paths(await journal(t, mock, '?method=get')), [listUrl(SESSION), listUrl(EMPTY_SESSION)]);
+  t.same(paths(await journal(t, mock, '?path=/v1/sessions/*/downloads')), [listUrl(SESSION), listUrl(EMPTY_SESSION)]);
+  t.same(paths(await journal(t, mock, '?path=/v1/profiles&method=POST')), ['/v1/profiles']);
+  t.same(paths(await journal(t, mock, '?path=/v1/prof')), [], 'a path without * is matched whole');
+  t.same(paths(mock.requests({ method: 'GET', path: '*' })), [listUrl(SESSION), listUrl(EMPTY_SESSION)]);
+  for (const q of ['method=G-T', 'path=v1/profiles']) {
+    const res = await admin(mock, 'GET', `/requests?${q}`);
+    t.equal(res.statusCode, 400, q);
+    t.equal(res.json.error.code, 400);
+  }
 });

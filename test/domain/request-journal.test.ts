@@ -16,6 +16,7 @@ function record(sessionId: string | null, status = 200, secondsLater = 0): Journ
     key_fingerprint: 'ak_t…01234567',
     forced: false,
     fault_id: null,
+    body: null,
   };
 }
 
@@ -38,6 +39,9 @@ t.test('entries are listed oldest first, with increasing ids and the time as ISO
     key_fingerprint: 'ak_t…01234567',
     forced: false,
     fault_id: null,
+    content_type: null,
+    body: null,
+    body_truncated: false,
   });
   t.match(second, { session_id: 's2', status: 404, time: '2026-01-01T00:00:01.500Z' });
   t.ok(second!.id > first!.id);
@@ -90,6 +94,45 @@ t.test('filters: session, status and since', async (t) => {
   t.same(sessions(journal.list({ since: T0 + 1500 })), ['s3', null, 's1']);
   t.same(sessions(journal.list({ sessionId: 's1', status: 200, since: T0 + 1 })), ['s1'], 'filters combine');
   t.same(journal.list({ sessionId: 'nope' }), []);
+});
+
+t.test('filters: method in any case, and path as a pattern where * matches any run', async (t) => {
+  const journal = new RequestJournal(100);
+  journal.add(record('s1'));
+  journal.add({ ...record('s2'), method: 'POST', path: '/v1/sessions/s2/goto' });
+  journal.add({ ...record(null), method: 'POST', path: '/v1/profiles' });
+  t.same(sessions(journal.list({ method: 'post' })), ['s2', null]);
+  t.same(sessions(journal.list({ path: '/v1/sessions/*' })), ['s1', 's2']);
+  t.same(sessions(journal.list({ path: '/v1/sessions/*/goto' })), ['s2']);
+  t.same(sessions(journal.list({ path: '/v1/profiles' })), [null], 'a path without * matches only itself');
+  t.same(sessions(journal.list({ path: '/v1/profile' })), []);
+  t.same(sessions(journal.list({ path: '*' })), ['s1', 's2', null]);
+  t.same(sessions(journal.list({ method: 'GET', path: '/v1/profiles' })), [], 'filters combine');
+});
+
+t.test('bodies are kept with their entries while the columns grow, wrap and clear', async (t) => {
+  const journal = new RequestJournal(1500);
+  const body = (i: number) => ({
+    contentType: 'application/json',
+    json: JSON.stringify({ i }),
+    truncated: i % 7 === 0,
+  });
+  for (let i = 0; i < 4000; i++) journal.add({ ...record(`s${i}`), body: i % 3 === 0 ? null : body(i) });
+  const list = journal.list();
+  t.equal(list.length, 1500);
+  t.ok(
+    list.every((e, n) => {
+      const i = 2500 + n;
+      if (i % 3 === 0) return e.body === null && e.content_type === null && !e.body_truncated;
+      return (
+        (e.body as { i: number }).i === i && e.content_type === 'application/json' && e.body_truncated === (i % 7 === 0)
+      );
+    }),
+    'each entry has its own body, content type and mark',
+  );
+  journal.clear();
+  journal.add(record('after'));
+  t.match(journal.list(), [{ session_id: 'after', body: null, content_type: null, body_truncated: false }]);
 });
 
 t.test('limit keeps the newest N matches, still listed oldest first', async (t) => {

@@ -1,4 +1,5 @@
 import { fingerprintKey } from '../../domain/api-keys.js';
+import type { BodySnapshot } from '../../domain/journal-body.js';
 import type { MockContext } from '../../domain/mock-context.js';
 
 /**
@@ -18,6 +19,7 @@ export function recordRequest(
   keyFingerprint: string | null,
   forced: boolean,
   faultId: string | null,
+  body: BodySnapshot | null,
 ): void {
   mock.journal.add({
     timeMs: mock.clock.now(),
@@ -30,6 +32,7 @@ export function recordRequest(
     key_fingerprint: keyFingerprint,
     forced,
     fault_id: faultId,
+    body,
   });
 }
 

@@ -1,4 +1,5 @@
-import type { FastifyRequest, onResponseHookHandler } from 'fastify';
+import type { FastifyRequest, onResponseHookHandler, preValidationHookHandler } from 'fastify';
+import { snapshotBody } from '../../domain/journal-body.js';
 import type { MockContext } from '../../domain/mock-context.js';
 import { journalFingerprint, recordRequest } from './journal-entry.js';
 
@@ -23,7 +24,7 @@ export function recordRouted(
   bytes: number,
 ): void {
   const fingerprint = journalFingerprint(request.keyFingerprint, request.headers['anchor-api-key']);
-  const { method, forced, faultId } = request;
+  const { method, forced, faultId, journalBody } = request;
   const path = pathOf(request);
   recordRequest(
     mock,
@@ -36,8 +37,23 @@ export function recordRouted(
     fingerprint,
     forced,
     faultId,
+    journalBody,
   );
 }
+
+/**
+ * The preValidation hook of a journaled operation that may take a body: the
+ * body as it arrived, before validation or the handler can change it.
+ * Requests answered before their body is read (a key refusal, a fault, a
+ * forced answer) never get here and are journaled without one.
+ */
+export const captureBodyHook: preValidationHookHandler = function captureBody(request, _reply, done) {
+  if (request.body !== undefined) {
+    const { headers } = request;
+    request.journalBody = snapshotBody(headers['content-type'], request.body, headers['anchor-api-key']);
+  }
+  done();
+};
 
 /** The onResponse hook of a journaled operation. */
 export function journalHook(mock: MockContext): onResponseHookHandler {

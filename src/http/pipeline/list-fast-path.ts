@@ -64,7 +64,7 @@ export function listFastPath(mock: MockContext, lists: DownloadListCache, onErro
     res.end(body);
     const fingerprint = journalFingerprint(admission?.fingerprint, keyHeader);
     const durationMs = performance.now() - started;
-    recordRequest(mock, 'GET', url, sessionId, answer.status, durationMs, body.length, fingerprint, false, null);
+    recordRequest(mock, 'GET', url, sessionId, answer.status, durationMs, body.length, fingerprint, false, null, null);
     return true;
   };
 }

@@ -11,8 +11,9 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import type { ApiKeyRow } from '../../store/store.js';
+import type { BodySnapshot } from '../../domain/journal-body.js';
 import type { MockContext } from '../../domain/mock-context.js';
-import { journalHook } from './journal.js';
+import { captureBodyHook, journalHook } from './journal.js';
 import { apiKeyGuardHook } from './key-guard.js';
 import { steeringHook } from './steering.js';
 
@@ -26,6 +27,8 @@ declare module 'fastify' {
     forced: boolean;
     /** The id of the fault rule that answered, if one did. */
     faultId: string | null;
+    /** What the journal records of the request's body, once it has been parsed. */
+    journalBody: BodySnapshot | null;
   }
 }
 
@@ -118,6 +121,7 @@ export function registerOperations(app: FastifyInstance, mock: MockContext, oper
     app.decorateRequest('keyFingerprint', undefined);
     app.decorateRequest('forced', false);
     app.decorateRequest('faultId', null);
+    app.decorateRequest('journalBody', null);
   }
   const envelopeGuard = apiKeyGuardHook(mock);
   const journal = journalHook(mock);
@@ -132,6 +136,8 @@ export function registerOperations(app: FastifyInstance, mock: MockContext, oper
       url: path,
       ...(onRequest.length > 0 && { onRequest }),
       ...(needs.journal && { onResponse: journal }),
+      // GET routes take no body here: nothing is added to their requests.
+      ...(needs.journal && method !== 'GET' && { preValidation: captureBodyHook }),
       schema: { ...contract, ...(needs.key && { security: KEY_SECURITY }), ...schemas },
       handler,
     });

@@ -15,7 +15,9 @@ export function journalRoutes(app: FastifyInstance, mock: MockContext): void {
       schema: {
         tags,
         summary: 'The request journal',
-        description: 'Requests to the emulated API, oldest first. Keys appear only as fingerprints.',
+        description:
+          'Requests to the emulated API, oldest first, with their bodies (secrets redacted, cut at 16 KB). ' +
+          'Keys appear only as fingerprints.',
         operationId: 'mockRequests',
         querystring: JournalQuery,
         response: { 200: JournalResponse, ...errors },
@@ -24,6 +26,8 @@ export function journalRoutes(app: FastifyInstance, mock: MockContext): void {
     async (request) => {
       const q = request.query;
       const items = mock.journal.list({
+        method: q.method,
+        path: q.path,
         sessionId: q.session_id,
         status: q.status,
         since: q.since === undefined ? undefined : Date.parse(q.since),
