@@ -1,3 +1,4 @@
+import { SDK_ONLY_PATHS } from './sdk-only-operations.js';
 import { resolveRef, vendorDocument, type SchemaNode } from './vendor-document.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -112,11 +113,12 @@ function operationOf(path: string, method: string, raw: Record<string, unknown>)
 
 let operations: readonly VendorOperation[] | undefined;
 
-/** Every operation of the vendor document, in its order; built once per process. */
+/** Every operation of the vendor document, in its order, then the SDK-only ones; built once per process. */
 export function vendorOperations(): readonly VendorOperation[] {
   if (operations) return operations;
   const list: VendorOperation[] = [];
-  for (const [path, item] of Object.entries(vendorDocument().paths)) {
+  // The vendor's, then the two the official SDK calls that the document lacks.
+  for (const [path, item] of [...Object.entries(vendorDocument().paths), ...Object.entries(SDK_ONLY_PATHS)]) {
     for (const [method, raw] of Object.entries(item)) {
       if (METHODS.has(method)) list.push(operationOf(path, method, raw as Record<string, unknown>));
     }
