@@ -64,7 +64,10 @@ const TRUE_BY_NAME = /^(success|ok)$/;
 
 const lastName = (place: string) => place.slice(place.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
 
-/** `example`'s values over `value`'s, where their JSON types agree; a free-form object takes the example whole. */
+/**
+ * `example`'s values over `value`'s, where their JSON types agree (an example
+ * of the document, or what the request sent); a free-form object takes it whole.
+ */
 function overlayExample(value: unknown, example: unknown): unknown {
   if (Array.isArray(value) && Array.isArray(example)) {
     if (value.length === 0 || example.length === 0) return example.length === 0 ? value : example;
@@ -145,9 +148,8 @@ function overlayRequest(value: unknown, input: SynthesisInput): unknown {
   for (const [name, param] of params) if (typeof target[name] === 'string') target[name] = param;
   if (isRecord(input.body)) {
     for (const [name, sent] of Object.entries(input.body)) {
-      if (!(name in target) || sent === null) continue;
-      const sameType = Array.isArray(sent) === Array.isArray(target[name]) && typeof sent === typeof target[name];
-      if (sameType) target[name] = sent;
+      // Merged, not replaced: a partial object sent keeps the answer's other declared properties.
+      if (name in target && sent !== null) target[name] = overlayExample(target[name], sent);
     }
   }
   return value;
