@@ -1,4 +1,5 @@
 import { deterministicUuid } from '../fixture-loader/generated-ids.js';
+import { echoRequest } from './request-echo.js';
 import { resolveRef, type SchemaNode } from './vendor-document.js';
 
 /** What a synthesized answer is made from: the request, and the mock clock. */
@@ -23,7 +24,7 @@ const MAX_DEPTH = 12;
  */
 export function synthesize(schema: SchemaNode | undefined, input: SynthesisInput): unknown {
   const value = valueOf(schema ?? {}, input, '', 0);
-  return overlayRequest(value, input);
+  return echoRequest(value, schema, input.params, input.body);
 }
 
 function valueOf(raw: SchemaNode, input: SynthesisInput, place: string, depth: number): unknown {
@@ -64,10 +65,7 @@ const TRUE_BY_NAME = /^(success|ok)$/;
 
 const lastName = (place: string) => place.slice(place.lastIndexOf('.') + 1).replace(/\[\d+\]$/, '');
 
-/**
- * `example`'s values over `value`'s, where their JSON types agree (an example
- * of the document, or what the request sent); a free-form object takes it whole.
- */
+/** `example`'s values over `value`'s, where their JSON types agree; a free-form object takes the example whole. */
 function overlayExample(value: unknown, example: unknown): unknown {
   if (Array.isArray(value) && Array.isArray(example)) {
     if (value.length === 0 || example.length === 0) return example.length === 0 ? value : example;
@@ -132,25 +130,3 @@ function stringOf(node: SchemaNode, input: SynthesisInput, place: string): strin
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/**
- * Where the operation implies it, the answer repeats the request: a created
- * resource has the name it was given, and an `id` answers the path's id. Only
- * top-level properties of `data` (or of the answer, where it has no `data`)
- * that the request names with a value of the same JSON type.
- */
-function overlayRequest(value: unknown, input: SynthesisInput): unknown {
-  if (!isRecord(value)) return value;
-  const target = isRecord(value.data) ? value.data : value;
-  const params = Object.entries(input.params);
-  const ids = params.filter(([name]) => /(^|_)id$|Id$/.test(name));
-  if (typeof target.id === 'string' && ids.length > 0) target.id = ids[ids.length - 1]![1];
-  for (const [name, param] of params) if (typeof target[name] === 'string') target[name] = param;
-  if (isRecord(input.body)) {
-    for (const [name, sent] of Object.entries(input.body)) {
-      // Merged, not replaced: a partial object sent keeps the answer's other declared properties.
-      if (name in target && sent !== null) target[name] = overlayExample(target[name], sent);
-    }
-  }
-  return value;
-}
