@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Writes dist/contract/openapi.json, the document the mock serves: the
-// vendor's whole document (dist/contract/vendor-openapi.json) plus the mock's
+// vendor's whole document (dist/contract/vendor-openapi.json), the two paths
+// the official SDK calls that it lacks (src/contract/sdk-only-operations.ts), plus the mock's
 // own routes (the files behind file_link and SignedUrl, /_mock), documented
 // from their zod schemas by @fastify/swagger. Done once here, so a start
 // reads one JSON file instead of rebuilding the document from route schemas.
@@ -13,6 +14,7 @@ const dist = join(root, 'dist');
 const { buildApp } = await import(join(dist, 'http', 'app.js'));
 const { openStore } = await import(join(dist, 'store', 'open-store.js'));
 const { Clock } = await import(join(dist, 'domain', 'clock.js'));
+const { SDK_ONLY_PATHS, SDK_ONLY_TAG } = await import(join(dist, 'contract', 'sdk-only-operations.js'));
 
 const vendor = JSON.parse(readFileSync(join(dist, 'contract', 'vendor-openapi.json'), 'utf8'));
 const store = openStore(':memory:');
@@ -28,7 +30,8 @@ const own = app.swagger();
 await app.close();
 store.close();
 
-const paths = { ...vendor.paths };
+// The paths the official SDK calls that the vendor's document lacks, tagged SDK-only (docs/contract.md).
+const paths = { ...vendor.paths, ...SDK_ONLY_PATHS };
 for (const [path, item] of Object.entries(own.paths ?? {})) {
   // The vendor's operations are the vendor's document's: the mock's own are the rest.
   if (vendor.paths[path]) continue;
@@ -54,6 +57,7 @@ const doc = {
   security: vendor.security ?? [],
   tags: [
     ...(vendor.tags ?? []),
+    SDK_ONLY_TAG,
     ...(own.tags ?? []).filter((tag) => !(vendor.tags ?? []).some((t) => t.name === tag.name)),
   ],
   paths,

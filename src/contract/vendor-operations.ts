@@ -1,3 +1,4 @@
+import { SDK_ONLY_PATHS } from './sdk-only-operations.js';
 import { resolveRef, vendorDocument, type SchemaNode } from './vendor-document.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -56,16 +57,31 @@ export function errorShapeOf(schema: SchemaNode | undefined, fallback: ErrorShap
   return error.type === 'string' ? 'flat' : 'envelope';
 }
 
+interface MediaType {
+  schema?: SchemaNode;
+  example?: unknown;
+  examples?: Record<string, { value?: unknown }>;
+}
+
+/** A media type's `example`, else the value of the first of its named `examples`. */
+function mediaExample(media: MediaType): unknown {
+  if (media.example !== undefined) return media.example;
+  return Object.values(media.examples ?? {})[0]?.value;
+}
+
 function operationOf(path: string, method: string, raw: Record<string, unknown>): VendorOperation {
   const upper = method.toUpperCase() as HttpMethod;
   const responses = new Map<number, VendorResponse>();
   for (const [code, value] of Object.entries(raw.responses as Record<string, Record<string, unknown>>)) {
-    const content = value.content as Record<string, { schema?: SchemaNode }> | undefined;
+    const content = value.content as Record<string, MediaType> | undefined;
     const [contentType, media] = content ? Object.entries(content)[0]! : [];
+    const example = media && mediaExample(media);
+    // The media type's example is an example of its schema: JSON Schema's own keyword carries it to synthesis.
+    const schema = media?.schema && (example === undefined ? media.schema : { ...media.schema, examples: [example] });
     responses.set(Number(code), {
       description: String(value.description ?? ''),
       ...(contentType && { contentType }),
-      ...(media?.schema && { schema: media.schema }),
+      ...(schema && { schema }),
     });
   }
   const requestBody = raw.requestBody as
@@ -97,11 +113,12 @@ function operationOf(path: string, method: string, raw: Record<string, unknown>)
 
 let operations: readonly VendorOperation[] | undefined;
 
-/** Every operation of the vendor document, in its order; built once per process. */
+/** Every operation of the vendor document, in its order, then the SDK-only ones; built once per process. */
 export function vendorOperations(): readonly VendorOperation[] {
   if (operations) return operations;
   const list: VendorOperation[] = [];
-  for (const [path, item] of Object.entries(vendorDocument().paths)) {
+  // The vendor's, then the two the official SDK calls that the document lacks.
+  for (const [path, item] of [...Object.entries(vendorDocument().paths), ...Object.entries(SDK_ONLY_PATHS)]) {
     for (const [method, raw] of Object.entries(item)) {
       if (METHODS.has(method)) list.push(operationOf(path, method, raw as Record<string, unknown>));
     }

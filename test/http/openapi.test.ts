@@ -230,7 +230,9 @@ t.test(
         (own[tags[0]!] ??= []).push(`${method.toUpperCase()} ${path}`);
       }
     }
-    t.same(Object.keys(own).sort(), ['Browser Sessions', 'Files', 'Mock control']);
+    t.same(Object.keys(own).sort(), ['Browser Sessions', 'Files', 'Mock control', 'SDK-only']);
+    // The paths the official SDK calls that the vendor document lacks.
+    t.same(own['SDK-only']!.sort(), ['GET /v1/identities/{identityId}/credentials', 'POST /v1/tools/fetch-webpage']);
     // The reference page's companion endpoint, which the whole document lacks.
     t.same(own['Browser Sessions'], ['GET /v1/sessions/{session_id}/downloads/{download_id}/fetch']);
     t.same(own.Files!.sort(), [
