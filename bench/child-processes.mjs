@@ -19,18 +19,25 @@ import { URL, fileURLToPath } from 'node:url';
 export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 /**
- * `node <flags> dist/cli/main.js <args>`, with the Node flags of the package's
- * start script (`npm start`, which the image's ENTRYPOINT copies), so the mock
- * runs as users start it.
- * @param {string[]} args
+ * The Node flags of the package's start script (`npm start`, which the
+ * image's ENTRYPOINT copies), so the mock runs as users start it; the
+ * start-up case gives its baseline the same ones.
+ * @returns {string[]}
  */
-export function cliCommand(args) {
+export function startFlags() {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
   const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js\b/.exec(start);
   if (!match) throw new Error(`package.json's start script does not read "node [--flags] dist/cli/main.js": ${start}`);
-  const flags = match[1]?.split(' ').filter(Boolean) ?? [];
-  return [...flags, CLI, ...args];
+  return match[1]?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * `node <flags> dist/cli/main.js <args>`, with the flags of `npm start`.
+ * @param {string[]} args
+ */
+export function cliCommand(args) {
+  return [...startFlags(), CLI, ...args];
 }
 const BASELINES = {
   fastify: fileURLToPath(new URL('./baselines/fastify-constant.mjs', import.meta.url)),
