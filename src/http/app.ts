@@ -9,6 +9,7 @@ import { installListFastPath } from './pipeline/list-fast-path.js';
 import { registerOperations } from './pipeline/operation.js';
 import errorEnvelope from './plugins/error-envelope.js';
 import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
+import docsUi from './plugins/docs-ui.js';
 import openapi from './plugins/openapi.js';
 import adminRoutes from './routes/admin-routes.js';
 import healthRoutes from './routes/health-routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorEnvelope);
   await app.register(openapi, { version: PACKAGE_VERSION });
+  await app.register(docsUi);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   registerOperations(app, mock, downloadOperations(mock, lists));
   if (options.admin !== false)

@@ -1,9 +1,7 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import YAML from 'yaml';
 
 /**
  * zod's JSON Schema output adds detail the reference contract does not have
@@ -80,15 +78,15 @@ export default fp(
       transformObject: (input) =>
         dropUnusedInputSchemas(simplifySchema(jsonSchemaTransformObject(input)) as OpenApiDoc),
     });
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
-
     const hide = { hide: true };
     app.get('/openapi.json', { schema: hide }, async (_req, reply) =>
       reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
     );
-    app.get('/openapi.yaml', { schema: hide }, async (_req, reply) =>
-      reply.type('application/yaml; charset=utf-8').send(YAML.stringify(app.swagger())),
-    );
+    // The YAML writer is loaded on the first request for it, not at start.
+    app.get('/openapi.yaml', { schema: hide }, async (_req, reply) => {
+      const { default: YAML } = await import('yaml');
+      return reply.type('application/yaml; charset=utf-8').send(YAML.stringify(app.swagger()));
+    });
   },
   { name: 'openapi' },
 );
