@@ -11,10 +11,12 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The sources come first: npm ci runs the package's prepare script, which builds dist/ from them.
+# The sources come first: npm ci runs the package's prepare script, which builds dist/ from them
+# (and from fixtures/, converted to JSON beside the compiled code).
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY fixtures ./fixtures
 RUN npm ci --no-audit --no-fund
 RUN npm prune --omit=dev --no-audit --no-fund
 

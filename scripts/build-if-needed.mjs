@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ with TypeScript. Run by npm as `prepare` (npm ci,
-// npm install in a clone, a git dependency's install, npm pack) and before
-// `npm start`, where it builds only when dist/ is missing or older than src/.
+// Builds dist/ from src/ (scripts/build.mjs: TypeScript, then the other
+// build steps). Run by npm as `prepare` (npm ci, npm install in a clone, a git
+// dependency's install, npm pack) and before `npm start`, where it builds only
+// when dist/ is missing or older than src/.
 // Where TypeScript is not installed (npm ci --omit=dev) it builds nothing and
 // says so: dist/ is then whatever the package shipped.
 import { spawnSync } from 'node:child_process';
@@ -29,13 +30,12 @@ const hasSources = existsSync(join(root, 'src'));
 if (!hasSources) process.exit(0); // an installed package: dist/ is what was shipped
 if (onlyIfStale && existsSync(entry) && statSync(entry).mtimeMs >= newest(join(root, 'src'))) process.exit(0);
 
-let tsc;
 try {
-  tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+  createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
 } catch {
   const state = existsSync(entry) ? 'dist/ is left as it is' : 'dist/ is not built, so the CLI cannot start';
   console.warn(`anchorbrowser-mock: TypeScript is not installed (npm ci --omit=dev?): ${state}.`);
   process.exit(0);
 }
-const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
