@@ -12,7 +12,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The sources come first: npm ci runs the package's prepare script, which builds dist/ from them
-# (and from fixtures/, converted to JSON beside the compiled code).
+# (and from fixtures/, converted to JSON beside the bundle).
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
@@ -40,9 +40,9 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME /app/data
 EXPOSE 4010
-HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 CMD ["node", "dist/cli/main.js", "healthcheck"]
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 CMD ["node", "dist/bundle/cli.cjs", "healthcheck"]
 # The Node flags of npm start: smaller young-generation semi-spaces hold memory
 # down, and GC on the main thread keeps a busy 2-core host from stalling it
 # (README, Command line).
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "--single-threaded-gc", "dist/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "--single-threaded-gc", "dist/bundle/cli.cjs"]
 CMD ["serve"]

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const onlyIfStale = process.argv.includes('--if-stale');
-const entry = join(root, 'dist', 'cli', 'main.js');
+const entry = join(root, 'dist', 'bundle', 'cli.cjs');
 
 /** Newest modification time of the files under `dir`, in ms. */
 function newest(dir) {

@@ -16,6 +16,7 @@ const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/ts
 const STEPS = [
   ['TypeScript', [tsc, '-p', join(root, 'tsconfig.json')]],
   ['bundled fixtures as JSON', [join(root, 'scripts', 'build-fixtures.mjs')]],
+  ['bundle', [join(root, 'scripts', 'bundle.mjs')]],
 ];
 
 // Nothing left from an earlier build (a file whose source is gone, an old bundle).
