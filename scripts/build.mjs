@@ -17,6 +17,7 @@ const STEPS = [
   ['TypeScript', [tsc, '-p', join(root, 'tsconfig.json')]],
   ['bundled fixtures as JSON', [join(root, 'scripts', 'build-fixtures.mjs')]],
   ['bundle', [join(root, 'scripts', 'bundle.mjs')]],
+  ['code cache', [join(root, 'scripts', 'code-cache.mjs')]],
 ];
 
 // Nothing left from an earlier build (a file whose source is gone, an old bundle).

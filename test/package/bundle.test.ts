@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,4 +52,27 @@ t.test('without esbuild the bundle step writes entry points that load the unbund
   t.equal(version.stdout.trim(), JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version, 'the bin runs');
   const library = await node(['--input-type=module', '-e', LIBRARY_CHECK], dir);
   t.equal(library.stdout.trim(), '200', `the library serves (${library.stderr})`);
+});
+
+const CACHE_CHECK = `
+const { load, uncached } = require('./dist/bundle/load.cjs');
+const { startMockServer } = load(require('node:path').resolve('dist/bundle/lib/index.cjs'));
+console.log(JSON.stringify({ uncached: uncached.map((f) => require('node:path').basename(f)),
+  started: typeof startMockServer }));
+`;
+
+t.test('the build leaves a code cache for each chunk, and a bad one is only compiled past', async (t) => {
+  const dir = await packageCopy(t);
+  const fresh = JSON.parse((await node(['-e', CACHE_CHECK], dir)).stdout) as { uncached: string[]; started: string };
+  t.same(fresh, { uncached: [], started: 'function' }, 'every chunk the library loads came from its cache');
+
+  const caches = join(dir, 'dist/bundle/lib/.cache');
+  for (const file of readdirSync(caches)) writeFileSync(join(caches, file), 'not a code cache');
+  const spoiled = JSON.parse((await node(['-e', CACHE_CHECK], dir)).stdout) as { uncached: string[]; started: string };
+  t.equal(spoiled.started, 'function', 'the library still loads');
+  t.ok(spoiled.uncached.includes('index.cjs'), 'compiled without the spoiled cache');
+
+  await rm(caches, { recursive: true });
+  const version = await node(['dist/bundle/cli.cjs', '--version'], dir);
+  t.equal(version.code, 0, 'and without any cache the bin runs');
 });
