@@ -28,7 +28,8 @@ export function startFlags() {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
   const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/bundle\/cli\.cjs\b/.exec(start);
-  if (!match) throw new Error(`package.json's start script does not read "node [--flags] dist/bundle/cli.cjs": ${start}`);
+  if (!match)
+    throw new Error(`package.json's start script does not read "node [--flags] dist/bundle/cli.cjs": ${start}`);
   return match[1]?.split(' ').filter(Boolean) ?? [];
 }
 

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// `npm run build`, and what prepare runs (scripts/build-if-needed.mjs): a
-// clean dist/ from src/ with TypeScript, then each step below in order, each
+// `npm run build`, and what prepare runs (scripts/build-if-needed.mjs): builds
+// dist/ from src/ with TypeScript, then each step below in order, each
 // a script run with this Node. A step that fails stops the build.
 import { spawnSync } from 'node:child_process';
 import console from 'node:console';
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -20,8 +19,6 @@ const STEPS = [
   ['code cache', [join(root, 'scripts', 'code-cache.mjs')]],
 ];
 
-// Nothing left from an earlier build (a file whose source is gone, an old bundle).
-rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const [what, args] of STEPS) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {

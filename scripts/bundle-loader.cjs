@@ -29,10 +29,12 @@ function v8Flags(args) {
   }
   return kept;
 }
-const flags = [
-  ...v8Flags(process.execArgv),
-  ...v8Flags((process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)),
-].join(' ');
+/** NODE_OPTIONS as Node reads it: words, each possibly quoted. */
+function nodeOptions() {
+  const words = (process.env.NODE_OPTIONS ?? '').match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  return words.map((word) => word.replace(/["']/g, ''));
+}
+const flags = [...v8Flags(process.execArgv), ...v8Flags(nodeOptions())].join(' ');
 const KEY = `${process.version}-${process.arch}-${createHash('sha256').update(flags).digest('hex').slice(0, 12)}`;
 
 /** @type {Map<string, Module>} */

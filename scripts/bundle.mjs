@@ -10,14 +10,17 @@
 // Without esbuild (npm ci --omit=dev, optional packages left out) it writes
 // entry points that load the unbundled dist/ instead, and says so.
 import console from 'node:console';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import process from 'node:process';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
-const out = join(dist, 'bundle');
+const final = join(dist, 'bundle');
+// Built aside and swapped in at the end: a CLI started meanwhile (a test, while
+// npm pack rebuilds) finds the old bundle or the new one, never half of one.
+const out = join(dist, `.bundle-${process.pid}`);
 const EXTERNAL = ['better-sqlite3', '@fastify/swagger-ui', '@fastify/static'];
 const SHEBANG = '#!/usr/bin/env node\n';
 
@@ -36,8 +39,14 @@ function entryPoints(/** @type {string[]} */ names, /** @type {boolean} */ bundl
   writeFileSync(join(out, 'cli.cjs'), cli, { mode: 0o755 });
 }
 
-rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
+
+function swapIn() {
+  const old = `${out}-old`;
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(out, final);
+  rmSync(old, { recursive: true, force: true });
+}
 
 let esbuild;
 try {
@@ -51,6 +60,7 @@ try {
   }
   console.warn(`anchorbrowser-mock: ${why}: dist/bundle/ loads the unbundled dist/ (a slower start).`);
   entryPoints([], false);
+  swapIn();
   process.exit(0);
 }
 
@@ -96,3 +106,4 @@ for (const file of Object.keys(result.metafile.outputs)) {
 const index = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('dist/index.js'));
 entryPoints(index?.[1].exports ?? [], true);
 copyFileSync(join(root, 'scripts', 'bundle-loader.cjs'), join(out, 'load.cjs'));
+swapIn();
