@@ -7,7 +7,7 @@
 //                   then `later` more starts and `resets` reset() calls, each timed
 //   mode mock-post: the same start, then POST /v1/sessions → 200, then the list → 200
 //   mode fastify:   import fastify, one GET route answering `body` → first 200
-// Prints one JSON line: { wallMs, cpuMs, rssBytes, bootMs, laterMs, resetsMs, note? }.
+// Prints one JSON line: { wallMs, cpuMs, rssBytes, bootMs, laterMs, laterCpuMs, resetsMs, resetsCpuMs, note? }.
 // Self-contained (no relative imports): the benchmark copies it into a scratch
 // project to measure the installed tarball, where `anchorbrowser-mock` and
 // `fastify` resolve from that project's node_modules; inside the repo the
@@ -58,6 +58,10 @@ async function main() {
   const laterMs = [];
   /** @type {number[]} */
   const resetsMs = [];
+  /** @type {number[]} */
+  const laterCpuMs = [];
+  /** @type {number[]} */
+  const resetsCpuMs = [];
   let note;
   /** @type {() => Promise<unknown>} */
   let close;
@@ -95,15 +99,19 @@ async function main() {
     for (let i = 0; i < (options.later ?? 0); i++) {
       await close();
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const next = await start();
       await expect200(next.url + options.path);
       laterMs.push(performance.now() - started);
+      laterCpuMs.push(cpuMs(process.cpuUsage(cpu)));
       close = () => next.close();
       if (i === (options.later ?? 0) - 1) {
         for (let r = 0; r < (options.resets ?? 0); r++) {
           const began = performance.now();
+          const cpuBefore = process.cpuUsage();
           await next.reset();
           resetsMs.push(performance.now() - began);
+          resetsCpuMs.push(cpuMs(process.cpuUsage(cpuBefore)));
         }
       }
     }
@@ -111,7 +119,7 @@ async function main() {
     throw new Error(`unknown mode "${mode}" (mock, mock-post or fastify)`);
   }
   await close();
-  process.stdout.write(`${JSON.stringify({ ...after, bootMs, laterMs, resetsMs, note })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...after, bootMs, laterMs, laterCpuMs, resetsMs, resetsCpuMs, note })}\n`);
 }
 
 main().catch((err) => {
