@@ -11,11 +11,13 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The sources come first: npm ci runs the package's prepare script, which builds dist/ from them.
+# The sources come first: npm ci runs the package's prepare script, which builds dist/ from them
+# (and from fixtures/, converted to JSON beside the bundle).
 COPY package.json package-lock.json tsconfig.json ./
 COPY scripts ./scripts
 COPY src ./src
 COPY contract ./contract
+COPY fixtures ./fixtures
 RUN npm ci --no-audit --no-fund
 RUN npm prune --omit=dev --no-audit --no-fund
 
@@ -39,9 +41,9 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME /app/data
 EXPOSE 4010
-HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 CMD ["node", "dist/cli/main.js", "healthcheck"]
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 CMD ["node", "dist/bundle/cli.cjs", "healthcheck"]
 # The Node flags of npm start: smaller young-generation semi-spaces hold memory
 # down, and GC on the main thread keeps a busy 2-core host from stalling it
 # (README, Command line).
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "--single-threaded-gc", "dist/cli/main.js"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=8", "--single-threaded-gc", "dist/bundle/cli.cjs"]
 CMD ["serve"]

@@ -19,6 +19,15 @@ export default tseslint.config(
     },
   },
   {
+    // The bundle's loader is CommonJS: it compiles chunks the way require does.
+    files: ['scripts/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Small files and functions in the product code; tests and scripts are exempt.
     files: ['src/**/*.ts'],
     rules: {

@@ -16,21 +16,29 @@ import { URL, fileURLToPath } from 'node:url';
 /** @typedef {{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }} Exit */
 /** @typedef {{ child: ChildProcess, output: { stdout: string, stderr: string }, exited: Promise<Exit> }} Spawned */
 
-export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
 
 /**
- * `node <flags> dist/cli/main.js <args>`, with the Node flags of the package's
- * start script (`npm start`, which the image's ENTRYPOINT copies), so the mock
- * runs as users start it.
+ * The Node flags of the package's start script (`npm start`, which the
+ * image's ENTRYPOINT copies), so the mock runs as users start it; the
+ * start-up case gives its baseline the same ones.
+ * @returns {string[]}
+ */
+export function startFlags() {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
+  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/bundle\/cli\.cjs\b/.exec(start);
+  if (!match)
+    throw new Error(`package.json's start script does not read "node [--flags] dist/bundle/cli.cjs": ${start}`);
+  return match[1]?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * `node <flags> dist/bundle/cli.cjs <args>`, with the flags of `npm start`.
  * @param {string[]} args
  */
 export function cliCommand(args) {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  const start = /** @type {{ scripts?: Record<string, string> }} */ (pkg).scripts?.start ?? '';
-  const match = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js\b/.exec(start);
-  if (!match) throw new Error(`package.json's start script does not read "node [--flags] dist/cli/main.js": ${start}`);
-  const flags = match[1]?.split(' ').filter(Boolean) ?? [];
-  return [...flags, CLI, ...args];
+  return [...startFlags(), CLI, ...args];
 }
 const BASELINES = {
   fastify: fileURLToPath(new URL('./baselines/fastify-constant.mjs', import.meta.url)),

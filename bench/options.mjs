@@ -32,10 +32,12 @@ Options:
   --only <case,...>        Cases to run: ${ALL_CASES.join(', ')}
                            (default all; list5-p99 comes with list5; memory
                            is read after the load cases, so alone it runs them all;
-                           startup also times, for information only, a start in
-                           one process: the import, 5 startMockServer calls and
-                           20 reset() calls, bench/in-process-start.mjs)
-  --startup-samples <n>    Spawns timed by the startup case (default 10)
+                           startup: the CLI's and an in-process start against
+                           bare Fastify, later starts, reset(), RSS; bench/startup.mjs)
+  --startup-pairs <n>      Alternating pairs (mock, baseline) per start-up case (default 20)
+  --startup-from <list>    Builds the startup case measures: clone (dist/ here),
+                           tarball (npm pack, installed in a scratch project)
+                           (default clone,tarball)
   --seed-rows <n>          Downloads written by the seed case (default 100000)
   --seed-samples <n>       Seed runs, each into a new file; the median is judged (default 3)
   --out <dir>              Where results.md and results.json go (default bench/)
@@ -52,7 +54,8 @@ Options:
  * @property {number} rounds
  * @property {Set<CaseName>} cases what to report
  * @property {LoadCaseName[]} loadCases what to put under load
- * @property {number} startupSamples
+ * @property {number} startupPairs
+ * @property {Array<'clone' | 'tarball'>} startupFrom
  * @property {number} seedRows
  * @property {number} seedSamples
  * @property {string} out
@@ -74,6 +77,18 @@ function integer(flag, value, fallback, min) {
 }
 
 /**
+ * @param {string | undefined} value
+ * @returns {Array<'clone' | 'tarball'>}
+ */
+function startupFrom(value) {
+  const names = (value ?? 'clone,tarball').split(',').map((s) => s.trim());
+  for (const name of names)
+    if (name !== 'clone' && name !== 'tarball')
+      throw new Error(`--startup-from: unknown build "${name}" (clone, tarball)`);
+  return /** @type {Array<'clone' | 'tarball'>} */ ([...new Set(names)]);
+}
+
+/**
  * @param {string[]} argv
  * @param {string} defaultOut
  * @returns {BenchOptions}
@@ -89,7 +104,8 @@ export function parseOptions(argv, defaultOut) {
       connections: { type: 'string' },
       rounds: { type: 'string' },
       only: { type: 'string' },
-      'startup-samples': { type: 'string' },
+      'startup-pairs': { type: 'string' },
+      'startup-from': { type: 'string' },
       'seed-rows': { type: 'string' },
       'seed-samples': { type: 'string' },
       out: { type: 'string' },
@@ -128,7 +144,8 @@ export function parseOptions(argv, defaultOut) {
     rounds: integer('--rounds', values.rounds, 4, 1),
     cases,
     loadCases,
-    startupSamples: integer('--startup-samples', values['startup-samples'], 10, 1),
+    startupPairs: integer('--startup-pairs', values['startup-pairs'], 20, 1),
+    startupFrom: startupFrom(values['startup-from']),
     seedRows: integer('--seed-rows', values['seed-rows'], 100_000, 1),
     seedSamples: integer('--seed-samples', values['seed-samples'], 3, 1),
     out: values.out ?? defaultOut,

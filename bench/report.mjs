@@ -72,3 +72,26 @@ export function resultsTable(rows) {
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l', 'l'],
   );
 }
+
+/**
+ * The start-up rows: wall and CPU time beside each other; a row judged on
+ * nothing (an operation not served yet) says n/a.
+ * @param {import('./startup.mjs').StartupRow[]} rows
+ */
+export function startupTable(rows) {
+  return markdownTable(
+    ['Case', 'Build', 'Baseline', 'Baseline median', 'Mock median', 'Measured', 'Target', 'Result', 'Notes'],
+    rows.map((r) => [
+      r.case,
+      r.source,
+      r.baseline,
+      r.base,
+      r.mock,
+      r.measured,
+      r.target,
+      r.pass === null ? 'n/a' : r.pass ? 'PASS' : 'FAIL',
+      r.notes,
+    ]),
+    ['l', 'l', 'l', 'r', 'r', 'r', 'l', 'l', 'l'],
+  );
+}

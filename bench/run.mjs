@@ -27,21 +27,26 @@ import {
 import {
   CLI,
   cliCommand,
-  freePort,
   httpGet,
   killAllChildren,
   memoryOf,
   runToExit,
-  spawnNode,
   startBaseline,
   startMock,
   stopChild,
-  waitFor200,
 } from './child-processes.mjs';
 import { dropResponseBodies, measureLoad } from './load-runs.mjs';
 import { machineInfo } from './machine-info.mjs';
 import { HELP, parseOptions } from './options.mjs';
-import { markdownTable, mb, ms, resultsTable, rps } from './report.mjs';
+import { markdownTable, mb, ms, resultsTable, rps, startupTable } from './report.mjs';
+import {
+  LIST_PATH,
+  STARTUP_TARGETS,
+  cloneSource,
+  installTarball,
+  measureSource,
+  startupRows as startupRowsOf,
+} from './startup.mjs';
 
 /** @typedef {import('./options.mjs').BenchOptions} BenchOptions */
 /** @typedef {import('./options.mjs').LoadCaseName} LoadCaseName */
@@ -62,11 +67,8 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PUBLIC_URL = 'http://127.0.0.1:4010';
 const SEED_SESSIONS = 100;
 const SEED_DEADLINE_MS = 300_000;
-const HEALTH_POLL_MS = 5;
-/** The in-process start-up measurement (informational): starts, then resets. */
-const IN_PROCESS = { starts: 5, resets: 20, deadlineMs: 20_000 };
 
-const TARGETS = { list5P99Ratio: 1.5, startupMedianMs: 300, seedRowsPerSec: 50_000, rssBytes: 120e6 };
+const TARGETS = { list5P99Ratio: 1.5, seedRowsPerSec: 50_000, rssBytes: 120e6, ...STARTUP_TARGETS };
 const BASELINE_NAMES = { fastify: 'bare Fastify', http: 'bare node:http' };
 
 /**
@@ -277,123 +279,23 @@ async function runRounds(options, answers, fixtureFile) {
 }
 
 /**
- * Spawn of `serve` (bundled fixtures, :memory:) to its first 200 from
- * /_mock/health, `samples` times; alternating with the same for a bare
- * node:http server (Node's own floor here) and the bare Fastify baseline (one
- * constant route, the floor of this stack here).
- * @param {number} samples
+ * The start-up cases (bench/startup.mjs) for each source: the clone's build
+ * and, unless left out, the packed tarball installed in a scratch project.
+ * @param {BenchOptions} options
  * @param {string} tmp
  */
-async function measureStartup(samples, tmp) {
-  /** @type {number[]} */
-  const samplesMs = [];
-  /** @type {string[]} */
-  const failures = [];
-  /** @type {Record<'fastify' | 'http', { ms: number[], failures: string[] }>} */
-  const floors = { fastify: { ms: [], failures: [] }, http: { ms: [], failures: [] } };
-  const bodyFile = join(tmp, 'startup.body');
-  writeFileSync(bodyFile, '{"status":"ok"}');
-  /** @param {'fastify' | 'http'} kind */
-  const timeFloor = async (kind) => {
-    const started = performance.now();
-    try {
-      const floor = await startBaseline(kind, {
-        bodyFile,
-        contentType: 'application/json; charset=utf-8',
-        status: 200,
-        path: '/_mock/health',
-      });
-      try {
-        await waitFor200(floor, `${floor.url}/_mock/health`, HEALTH_POLL_MS);
-        floors[kind].ms.push(performance.now() - started);
-      } finally {
-        await stopChild(floor);
-      }
-    } catch (err) {
-      floors[kind].failures.push(
-        `bare ${kind === 'http' ? 'node:http' : 'Fastify'}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-  };
-  for (let i = 0; i < samples; i++) {
-    await timeFloor('http');
-    await timeFloor('fastify');
-
-    const port = await freePort();
-    const started = performance.now();
-    const spawned = spawnNode(cliCommand(['--port', String(port), '--db', ':memory:', '--log-level', 'warn']));
-    try {
-      await waitFor200(spawned, `http://127.0.0.1:${port}/_mock/health`, HEALTH_POLL_MS);
-      samplesMs.push(performance.now() - started);
-    } catch (err) {
-      failures.push(err instanceof Error ? err.message : String(err));
-    } finally {
-      await stopChild(spawned);
-    }
+async function measureStartup(options, tmp) {
+  /** @type {Array<{ source: import('./startup.mjs').Source['name'], result: import('./startup.mjs').SourceResult }>} */
+  const results = [];
+  for (const name of options.startupFrom) {
+    let source;
+    if (name === 'tarball') {
+      progress('startup: packing the tarball and installing it into a scratch project');
+      source = await installTarball(tmp);
+    } else source = cloneSource();
+    results.push({ source: name, result: await measureSource(source, options.startupPairs, tmp, progress) });
   }
-  const inProcess = await measureInProcessStart();
-  const result = {
-    samplesMs,
-    medianMs: median(samplesMs),
-    // floorMs is the bare Fastify app's (the only floor in earlier results files).
-    floorMs: floors.fastify.ms,
-    floorMedianMs: median(floors.fastify.ms),
-    httpFloorMs: floors.http.ms,
-    httpFloorMedianMs: median(floors.http.ms),
-    failures,
-    floorFailures: [...floors.http.failures, ...floors.fastify.failures],
-    inProcess,
-  };
-  progress(
-    `startup: median ${result.medianMs.toFixed(1)} ms over ${samplesMs.length} spawns ` +
-      `(bare node:http: ${result.httpFloorMedianMs.toFixed(1)} ms, bare Fastify: ${result.floorMedianMs.toFixed(1)} ms)` +
-      `${failures.length ? `, ${failures.length} failed` : ''}`,
-  );
-  progress(`startup in one process: ${describeInProcess(inProcess)}`);
-  return result;
-}
-
-/**
- * What a test suite pays that starts the mock in its own process
- * (bench/in-process-start.mjs, plain `node`, as a test runner would run it):
- * the import, each startMockServer, each reset(). Not judged against a target.
- * @returns {Promise<{ bootMs: number, importMs: number, startsMs: number[], resetsMs: number[] }
- *   | { failure: string }>}
- */
-async function measureInProcessStart() {
-  const script = join(BENCH_DIR, 'in-process-start.mjs');
-  try {
-    const exit = await runToExit(
-      [script, String(IN_PROCESS.starts), String(IN_PROCESS.resets)],
-      IN_PROCESS.deadlineMs,
-      'bench/in-process-start.mjs',
-    );
-    const lastLine = (/** @type {string} */ text) => text.trim().split('\n').at(-1) ?? '';
-    if (exit.code !== 0)
-      return {
-        failure: `bench/in-process-start.mjs exited with ${exit.code ?? exit.signal}: ${lastLine(exit.stderr)}`,
-      };
-    const r = JSON.parse(lastLine(exit.stdout));
-    const times = (/** @type {unknown} */ x) =>
-      Array.isArray(x) && x.length > 0 && x.every((v) => typeof v === 'number');
-    if (typeof r?.bootMs !== 'number' || typeof r.importMs !== 'number' || !times(r.startsMs) || !times(r.resetsMs)) {
-      return { failure: `bench/in-process-start.mjs printed no timings: ${lastLine(exit.stdout)}` };
-    }
-    return r;
-  } catch (err) {
-    return { failure: `bench/in-process-start.mjs: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-/** @param {Awaited<ReturnType<typeof measureInProcessStart>>} r */
-function describeInProcess(r) {
-  if ('failure' in r) return `failed: ${r.failure}`;
-  const [first, ...later] = r.startsMs;
-  return (
-    `import ${r.importMs.toFixed(0)} ms (after ${r.bootMs.toFixed(0)} ms of Node's own start), ` +
-    `first startMockServer ${(first ?? NaN).toFixed(0)} ms, later ones ${median(later).toFixed(0)} ms median, ` +
-    `reset() ${median(r.resetsMs).toFixed(1)} ms median`
-  );
+  return results;
 }
 
 /**
@@ -562,7 +464,7 @@ async function main() {
     answers = await captureAnswers(options.loadCases, fixtureFile, tmp);
     rounds = await runRounds(options, answers, fixtureFile);
   }
-  const startup = options.cases.has('startup') ? await measureStartup(options.startupSamples, tmp) : undefined;
+  const startup = options.cases.has('startup') ? await measureStartup(options, tmp) : undefined;
   const seeding = options.cases.has('seed')
     ? await measureSeeding(options.seedRows, options.seedSamples, tmp)
     : undefined;
@@ -584,21 +486,8 @@ async function main() {
         : `mock VmRSS after its load, max of ${rounds.length} round(s); peak VmHWM ${mb(hwm)}`,
     });
   }
-  if (startup) {
-    const { samplesMs, medianMs, failures } = startup;
-    rows.push({
-      case: 'startup',
-      measured: `${medianMs.toFixed(0)} ms median`,
-      target: `≤ ${TARGETS.startupMedianMs} ms`,
-      pass: failures.length === 0 && medianMs <= TARGETS.startupMedianMs,
-      notes: [
-        `${samplesMs.length} spawns, ${Math.min(...samplesMs).toFixed(0)}–${Math.max(...samplesMs).toFixed(0)} ms; ` +
-          `spawn to first 200 of a bare node:http server: ${startup.httpFloorMedianMs.toFixed(0)} ms median, of a bare Fastify app: ${startup.floorMedianMs.toFixed(0)} ms`,
-        ...failures,
-        ...startup.floorFailures,
-      ].join('; '),
-    });
-  }
+  /** @type {import('./startup.mjs').StartupRow[]} */
+  const startupRows = startup ? startup.flatMap((s) => startupRowsOf(s.source, s.result)) : [];
   if (seeding) {
     rows.push({
       case: 'seed',
@@ -612,17 +501,29 @@ async function main() {
     });
   }
 
-  const table = resultsTable(rows);
-  const failed = rows.filter((r) => !r.pass).map((r) => r.case);
+  const table = [rows.length > 0 ? resultsTable(rows) : '', startupRows.length > 0 ? startupTable(startupRows) : '']
+    .filter(Boolean)
+    .join('\n\n');
+  const judged = [
+    ...rows.map((r) => ({ name: r.case, pass: r.pass })),
+    ...startupRows.filter((r) => r.pass !== null).map((r) => ({ name: `${r.case} (${r.source})`, pass: r.pass })),
+  ];
+  const failed = judged.filter((r) => !r.pass).map((r) => r.name);
   const verdict =
     failed.length === 0
-      ? `All ${rows.length} targets met.`
-      : `FAIL: ${failed.join(', ')} (${rows.length - failed.length} of ${rows.length} targets met).`;
+      ? `All ${judged.length} targets met.`
+      : `FAIL: ${failed.join(', ')} (${judged.length - failed.length} of ${judged.length} targets met).`;
   const settings =
     `autocannon, ${options.connections} connections, ${options.duration} s measured after ${options.warmup} s warm-up, ` +
     `${options.rounds} round(s), each case on its baseline and the mock back to back in alternating order, response bodies ${bodiesDropped ? 'counted, not kept, by autocannon (see bench/load-runs.mjs)' : 'kept by autocannon'}`;
 
-  log(`\n${settings}; ratios are mean mock req/s (or p99) over rounds ÷ mean baseline's.\n`);
+  if (rounds.length > 0) log(`\n${settings}; ratios are mean mock req/s (or p99) over rounds ÷ mean baseline's.\n`);
+  if (startupRows.length > 0)
+    log(
+      `\nStart-up: ${options.startupPairs} alternating pair(s) per case; ratios are the median of per-pair ratios; ` +
+        'a ratio row is judged on CPU time (user + system). CLI pairs: both sides with the Node flags of npm start; ' +
+        'in-process pairs: plain node.\n',
+    );
   log(table);
   log(`\n${verdict}`);
   log(`note: ${sharing}.`);
@@ -653,6 +554,7 @@ async function main() {
     targets: TARGETS,
     cases: Object.fromEntries(options.loadCases.map((name) => [name, { ...LOAD_CASES[name], answer: answers[name] }])),
     rows,
+    startupRows,
     rounds,
     startup,
     seeding,
@@ -666,9 +568,8 @@ async function main() {
  * @param {{ machine: ReturnType<typeof machineInfo>, command: string, viaNpm: boolean, settings: string,
  *   sharing: string, table: string, verdict: string,
  *   answers: Partial<Record<LoadCaseName, Answer>>, rounds: Round[], options: BenchOptions,
- * startup?: { samplesMs: number[], medianMs: number, floorMs: number[], floorMedianMs: number,
- *   httpFloorMs: number[], httpFloorMedianMs: number, failures: string[], floorFailures: string[],
- *     inProcess: Awaited<ReturnType<typeof measureInProcessStart>> }, seeding?: { stdout: string } }} r
+ * startup?: Array<{ source: string, result: import('./startup.mjs').SourceResult }>,
+ *   seeding?: { stdout: string } }} r
  */
 function renderMarkdown(r) {
   const { machine: m } = r;
@@ -753,28 +654,25 @@ function renderMarkdown(r) {
       '',
       '## Start-up samples',
       '',
-      `Spawn to first 200 from /_mock/health (polled every ${HEALTH_POLL_MS} ms), ms: ${r.startup.samplesMs.map((x) => x.toFixed(1)).join(', ')}`,
-      '',
-      `The same for a bare Fastify app with one constant route (bench/baselines/fastify-constant.mjs), alternating with the mock, ms: ${r.startup.floorMs.map((x) => x.toFixed(1)).join(', ')}`,
-      '',
-      `The same for a bare node:http server (bench/baselines/http-constant.mjs), Node's own floor here, ms: ${r.startup.httpFloorMs.map((x) => x.toFixed(1)).join(', ')}`,
+      `Each start to its first 200 of ${LIST_PATH} (bundled fixtures), in the order run; wall / CPU ms. ` +
+        'The CLI pairs run with the Node flags of `npm start` on both sides; the in-process ones with none.',
     );
-    const startupFailures = [...r.startup.failures, ...r.startup.floorFailures];
-    if (startupFailures.length) parts.push('', `Failures: ${startupFailures.join('; ')}`);
-    const inProcess = r.startup.inProcess;
-    parts.push(
-      '',
-      '### In one process (informational, no target)',
-      '',
-      `What a test suite pays that starts the mock in its own process with startMockServer (bench/in-process-start.mjs, plain \`node\`): ${describeInProcess(inProcess)}.`,
-    );
-    if (!('failure' in inProcess)) {
+    const list = (/** @type {import('./startup.mjs').Sample[]} */ xs) =>
+      xs.map((x) => `${x.wallMs.toFixed(0)}/${x.cpuMs.toFixed(0)}`).join(', ');
+    for (const { source, result } of r.startup) {
       parts.push(
         '',
-        `startMockServer (bundled fixtures, \`:memory:\`) to its first 200 from /_mock/health, one after another, ms: ${inProcess.startsMs.map((x) => x.toFixed(1)).join(', ')}`,
+        `### ${source}`,
         '',
-        `reset(), ms: ${inProcess.resetsMs.map((x) => x.toFixed(1)).join(', ')}`,
+        `- CLI, mock: ${list(result.cli.mock)}`,
+        `- CLI, bare Fastify: ${list(result.cli.base)}`,
+        `- In-process (fresh process), mock: ${list(result.inProcess.mock)}`,
+        `- In-process (fresh process), bare Fastify: ${list(result.inProcess.base)}`,
+        `- In-process, mock + first POST /v1/sessions: ${list(result.inProcess.post)}`,
+        `- Later starts, ms: ${result.laterMs.map((x) => x.toFixed(1)).join(', ')}`,
+        `- reset(), ms: ${result.resetsMs.map((x) => x.toFixed(2)).join(', ')}`,
       );
+      if (result.failures.length) parts.push(`- Failures: ${result.failures.join('; ')}`);
     }
   }
   if (r.seeding) parts.push('', '## Seeding output', '', '```', r.seeding.stdout, '```');

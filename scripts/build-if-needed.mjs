@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds dist/ from src/ with TypeScript, then the contract documents
-// (build-contract.mjs, build-openapi.mjs). Run by npm as `prepare` (npm ci,
-// npm install in a clone, a git dependency's install, npm pack) and before
-// `npm start`, where it builds only when dist/ is missing or older than src/.
+// Builds dist/ from src/ (scripts/build.mjs: TypeScript, then the other
+// build steps). Run by npm as `prepare` (npm ci, npm install in a clone, a git
+// dependency's install, npm pack) and before `npm start`, where it builds only
+// when dist/ is missing or older than src/.
 // Where TypeScript is not installed (npm ci --omit=dev) it builds nothing and
 // says so: dist/ is then whatever the package shipped.
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const onlyIfStale = process.argv.includes('--if-stale');
-const entry = join(root, 'dist', 'cli', 'main.js');
+const entry = join(root, 'dist', 'bundle', 'cli.cjs');
 
 /** Newest modification time of the files under `dir`, in ms. */
 function newest(dir) {
@@ -33,20 +33,12 @@ const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'contract'
 const built = [entry, contractJson].every((file) => existsSync(file) && statSync(file).mtimeMs >= sources);
 if (onlyIfStale && built) process.exit(0);
 
-let tsc;
 try {
-  tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+  createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
 } catch {
   const state = existsSync(entry) ? 'dist/ is left as it is' : 'dist/ is not built, so the CLI cannot start';
   console.warn(`anchorbrowser-mock: TypeScript is not installed (npm ci --omit=dev?): ${state}.`);
   process.exit(0);
 }
-const steps = [
-  [tsc, '-p', join(root, 'tsconfig.json')],
-  [join(root, 'scripts', 'build-contract.mjs')],
-  [join(root, 'scripts', 'build-openapi.mjs')],
-];
-for (const args of steps) {
-  const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
+const result = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -56,7 +56,9 @@ let ajvs: Promise<Ajvs> | undefined;
 
 /** Ajv loads on the first request that needs a check, never at start; one pair per process. */
 function loadAjv(): Promise<Ajvs> {
-  ajvs ??= import('ajv/dist/2020.js').then(({ Ajv2020 }) => {
+  ajvs ??= import('ajv/dist/2020.js').then((module) => {
+    // The named export under Node's ESM loader; under `default` once bundled as CommonJS.
+    const Ajv2020 = module.Ajv2020 ?? (module as unknown as { default: typeof module }).default.Ajv2020;
     const components = { components: lenientSchema(vendorDocument().components) };
     const make = (coerceTypes: boolean | 'array') => {
       const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes, useDefaults: false });

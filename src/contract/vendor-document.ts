@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** A JSON Schema node of the vendor document, as plain data. */
 export type SchemaNode = Record<string, unknown>;
@@ -11,14 +13,14 @@ export interface VendorDocument {
   tags?: unknown[];
 }
 
-// Written by scripts/build-contract.mjs; the same place from src/ (tests) and dist/.
-const DOCUMENT_URL = new URL('../../dist/contract/vendor-openapi.json', import.meta.url);
+// Written by scripts/build-contract.mjs.
+const DOCUMENT_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'vendor-openapi.json');
 
 let loaded: VendorDocument | undefined;
 
 /** The vendor's OpenAPI document, read once per process and shared by every instance. Do not mutate it. */
 export function vendorDocument(): VendorDocument {
-  loaded ??= JSON.parse(readFileSync(DOCUMENT_URL, 'utf8')) as VendorDocument;
+  loaded ??= JSON.parse(readFileSync(DOCUMENT_PATH, 'utf8')) as VendorDocument;
   return loaded;
 }
 

@@ -11,6 +11,7 @@ import { installListFastPath } from './pipeline/list-fast-path.js';
 import { registerOperations } from './pipeline/operation.js';
 import errorEnvelope from './plugins/error-envelope.js';
 import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
+import docsUi from './plugins/docs-ui.js';
 import openapi, { routesDocument } from './plugins/openapi.js';
 import adminRoutes from './routes/admin-routes.js';
 import healthRoutes from './routes/health-routes.js';
@@ -131,7 +132,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(errorEnvelope);
   await app.register(browserSockets);
   if (options.documentRoutes) await app.register(routesDocument, { version: PACKAGE_VERSION });
-  else await app.register(openapi);
+  else {
+    await app.register(openapi);
+    await app.register(docsUi);
+  }
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   await registerEmulatedApi(app, mock, lists);
   if (options.admin !== false)

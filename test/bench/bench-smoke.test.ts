@@ -16,6 +16,12 @@ const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 // timeout, so a run that hangs is reported with its output.
 const DEADLINE_MS = 100_000;
 
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  rssBytes: number;
+}
+
 interface Report {
   rows: Array<{ case: string; pass: boolean; measured: string }>;
   rounds: Array<{
@@ -24,13 +30,17 @@ interface Report {
     mock: Record<string, unknown>;
     mockMemory?: { rss: number };
   }>;
-  startup?: {
-    samplesMs: number[];
-    floorMs: number[];
-    httpFloorMs: number[];
-    floorFailures: string[];
-    inProcess: { importMs: number; startsMs: number[]; resetsMs: number[] } | { failure: string };
-  };
+  startupRows: Array<{ case: string; source: string; pass: boolean | null }>;
+  startup?: Array<{
+    source: string;
+    result: {
+      cli: { mock: Sample[]; base: Sample[] };
+      inProcess: { mock: Sample[]; base: Sample[] };
+      laterMs: number[];
+      resetsMs: number[];
+      failures: string[];
+    };
+  }>;
   seeding?: { rows: number; problems: string[]; seconds: number; secondsSamples: number[] };
 }
 
@@ -76,8 +86,10 @@ t.test(
     args.push(
       '--only',
       'list5,401,startup,seed,memory',
-      '--startup-samples',
-      '2',
+      '--startup-pairs',
+      '1',
+      '--startup-from',
+      'clone',
       '--seed-rows',
       '2000',
       '--seed-samples',
@@ -88,7 +100,8 @@ t.test(
     const { code, stdout, stderr } = await runBench(args);
     t.equal(code, 0, `exit code (stderr: ${stderr})`);
 
-    const cases = ['list5', 'list5-p99', '401', 'memory', 'startup', 'seed'];
+    const cases = ['list5', 'list5-p99', '401', 'memory', 'seed'];
+    const startupCases = ['start-cli', 'start-in-process', 'later-starts', 'reset', 'start-rss', 'start-contract'];
     for (const name of cases)
       t.match(
         stdout,
@@ -111,24 +124,34 @@ t.test(
     t.equal(report.rounds.length, 1);
     for (const side of ['baseline', 'mock'] as const)
       t.same(Object.keys(report.rounds[0]![side]).sort(), ['401', 'list5'], `the ${side} ran both load cases`);
-    t.equal(report.startup?.samplesMs.length, 2, 'two start-up samples');
-    t.same(report.startup?.floorFailures, [], 'both floors started');
-    t.equal(report.startup?.floorMs.length, 2, 'two bare Fastify start-ups');
-    t.equal(report.startup?.httpFloorMs.length, 2, 'two bare node:http start-ups');
-    t.match(md, /Node's own floor here, ms: \d+\.\d, \d+\.\d/, 'results.md lists the node:http start-ups');
-    const inProcess = report.startup?.inProcess;
-    t.ok(inProcess && !('failure' in inProcess), `the in-process start-up ran (${JSON.stringify(inProcess)})`);
-    if (inProcess && !('failure' in inProcess)) {
-      t.equal(inProcess.startsMs.length, 5, 'five in-process starts');
-      t.equal(inProcess.resetsMs.length, 20, 'twenty resets');
-      t.ok(inProcess.importMs > 0, 'the import was timed');
-    }
-    t.match(
-      md,
-      /### In one process[^\n]*\n\nWhat a test suite pays[^\n]*: import \d+ ms .*, later ones \d+ ms median, reset\(\) \d+\.\d ms median\./,
-      'results.md says what an in-process start costs',
+    const startup = report.startup ?? [];
+    t.same(
+      startup.map((s) => s.source),
+      ['clone'],
+      'the start-up cases ran on the clone only, as asked',
     );
-    t.match(stdout, /startup in one process: import \d+ ms/, 'the progress output says it too');
+    const clone = startup[0]?.result;
+    t.same(clone?.failures, [], 'every start-up run worked');
+    t.equal(clone?.cli.mock.length, 1, 'one CLI start of the mock');
+    t.equal(clone?.cli.base.length, 1, 'and one of bare Fastify');
+    t.equal(clone?.inProcess.mock.length, 1, 'one in-process start of the mock');
+    t.equal(clone?.inProcess.base.length, 1, 'and one of bare Fastify');
+    for (const sample of [...(clone?.cli.mock ?? []), ...(clone?.inProcess.mock ?? [])])
+      t.ok(sample.wallMs > 0 && sample.cpuMs > 0 && sample.rssBytes > 0, 'wall, CPU and RSS measured');
+    t.equal(clone?.laterMs.length, 5, 'five later starts');
+    t.equal(clone?.resetsMs.length, 20, 'twenty resets');
+    for (const name of startupCases)
+      t.match(
+        stdout,
+        new RegExp(`^\\| ${name} +\\| clone +\\|.*\\| (PASS|FAIL|n/a) +\\|`, 'm'),
+        `the printed start-up table has a ${name} row`,
+      );
+    t.same(
+      report.startupRows.map((r) => r.case),
+      startupCases,
+      'results.json has the start-up rows',
+    );
+    t.match(md, /^- CLI, mock: \d+\/\d+$/m, 'results.md lists each start, wall/CPU');
     t.same(
       report.seeding && { rows: report.seeding.rows, problems: report.seeding.problems },
       { rows: 2000, problems: [] },

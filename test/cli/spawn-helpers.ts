@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 
 /** The built CLI; `npm test` builds it first (run `npm run build` before running one file). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bundle/cli.cjs', import.meta.url));
 
 // Generous: these bound a hung child, they do not measure speed.
 const START_DEADLINE_MS = 20_000;

@@ -28,7 +28,10 @@ const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as 
 };
 const BIN = Object.values(PACKAGE.bin)[0]!;
 /** The Node flags `npm start` runs the CLI with (`node <flags> <bin>`). */
-const NODE_FLAGS = (/\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/cli\/main\.js$/.exec(PACKAGE.scripts.start ?? '')?.[1] ?? '')
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const NODE_FLAGS = (
+  new RegExp(`\\bnode((?: --[\\w-]+(?:=\\S+)?)*) ${escaped(BIN)}$`).exec(PACKAGE.scripts.start ?? '')?.[1] ?? ''
+)
   .split(' ')
   .filter(Boolean);
 const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {

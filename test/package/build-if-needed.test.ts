@@ -43,8 +43,8 @@ t.test('without TypeScript (npm ci --omit=dev) prepare succeeds, builds nothing 
 
 t.test('without TypeScript, an existing dist/ is left as it is', async (t) => {
   const dir = await projectCopy(t);
-  mkdirSync(join(dir, 'dist/cli'), { recursive: true });
-  writeFileSync(join(dir, 'dist/cli/main.js'), '// shipped\n');
+  mkdirSync(join(dir, 'dist/bundle'), { recursive: true });
+  writeFileSync(join(dir, 'dist/bundle/cli.cjs'), '// shipped\n');
   const result = await runScript(dir);
   t.equal(result.code, 0);
   t.match(result.stderr, 'dist/ is left as it is');
@@ -52,13 +52,13 @@ t.test('without TypeScript, an existing dist/ is left as it is', async (t) => {
 
 t.test('--if-stale (npm start) does nothing while dist/ is newer than every source', async (t) => {
   const dir = await projectCopy(t);
-  mkdirSync(join(dir, 'dist/cli'), { recursive: true });
-  writeFileSync(join(dir, 'dist/cli/main.js'), '// built\n');
+  mkdirSync(join(dir, 'dist/bundle'), { recursive: true });
+  writeFileSync(join(dir, 'dist/bundle/cli.cjs'), '// built\n');
   const fresh = await runScript(dir, ['--if-stale']);
   t.same(fresh, { code: 0, stderr: '' }, 'no build, no message');
 
   const past = new Date(Date.now() - 60_000);
-  utimesSync(join(dir, 'dist/cli/main.js'), past, past);
+  utimesSync(join(dir, 'dist/bundle/cli.cjs'), past, past);
   const stale = await runScript(dir, ['--if-stale']);
   t.match(stale.stderr, 'TypeScript is not installed', 'a source newer than dist/ asks for a build');
 });

@@ -101,9 +101,11 @@ t.test('the packed tarball installs into another project: import, SDK, bin', asy
   const tarball = await pack(ROOT, join(scratch, 'tarball'), false);
   const listing = await run('tar', ['-tzf', tarball], scratch);
   for (const file of [
-    'dist/index.js',
+    'dist/bundle/index.mjs',
+    'dist/bundle/cli.cjs',
+    'dist/bundle/load.cjs',
     'dist/index.d.ts',
-    'dist/cli/main.js',
+    'dist/fixtures/default.yaml.json',
     'fixtures/default.yaml',
     'LICENSE',
     'README.md',
@@ -111,6 +113,7 @@ t.test('the packed tarball installs into another project: import, SDK, bin', asy
     t.match(listing, `package/${file}\n`, `ships ${file}`);
   }
   t.notMatch(listing, /package\/(src|test|bench)\//, 'ships no sources, tests or benchmarks');
+  t.notMatch(listing, /package\/dist\/(cli\/main|index)\.js\n/, 'ships the bundle, not the modules it was made from');
   await installInto(join(scratch, 'consumer'), tarball);
   await checkInstalled(t, join(scratch, 'consumer'));
 });
@@ -128,7 +131,7 @@ t.test('a git install builds dist/ with prepare: packed from a fresh clone, it i
   const tarball = await pack(clone, join(scratch, 'tarball'), true);
   t.match(
     await run('tar', ['-tzf', tarball], scratch),
-    'package/dist/index.js\n',
+    'package/dist/bundle/index.mjs\n',
     'prepare built dist/ before packing',
   );
   await installInto(join(scratch, 'consumer'), tarball);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import swaggerUi from '@fastify/swagger-ui';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createRequire } from 'node:module';
@@ -47,13 +48,13 @@ function dropUnusedInputSchemas(doc: OpenApiDoc): OpenApiDoc {
 }
 
 // Written at build time by scripts/build-openapi.mjs: the vendor's document merged with the mock's own routes.
-const SERVED_URL = new URL('../../../dist/contract/openapi.json', import.meta.url);
+const SERVED_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'openapi.json');
 let served: { json: string; doc: object } | undefined;
 
 /** The served document, read once per process on first use. */
 function servedDocument(): { json: string; doc: object } {
   if (!served) {
-    const json = readFileSync(SERVED_URL, 'utf8');
+    const json = readFileSync(SERVED_PATH, 'utf8');
     served = { json, doc: JSON.parse(json) as object };
   }
   return served;
@@ -123,11 +124,10 @@ function yamlOf(doc: object): string {
   return yamlText;
 }
 
-/** Serves the built document at /openapi.json and /openapi.yaml, and the docs UI at /docs. */
+/** Serves the built document at /openapi.json and /openapi.yaml (the docs UI reads it: docs-ui.ts). */
 export default fp(
   async function openapi(app: FastifyInstance) {
     await app.register(staticSwagger);
-    await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: false } });
     const hide = { hide: true };
     app.get('/openapi.json', { schema: hide }, async (_req, reply) =>
       reply.type('application/json; charset=utf-8').send(servedDocument().json),
