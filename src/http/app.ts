@@ -65,6 +65,13 @@ async function registerEmulatedApi(app: FastifyInstance, mock: MockContext, list
   await app.register(liveViewRoutes, { view: mockLiveView(mock) });
 }
 
+/** The served OpenAPI document and its UI; or, for the build, the document made from the routes. */
+async function registerDocuments(app: FastifyInstance, fromRoutes: boolean): Promise<void> {
+  if (fromRoutes) return void (await app.register(routesDocument, { version: PACKAGE_VERSION }));
+  await app.register(openapi);
+  await app.register(docsUi);
+}
+
 /** The composition root: a Fastify instance serving the mock, from plain options. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const mock = new MockContext(options);
@@ -131,11 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorEnvelope);
   await app.register(browserSockets);
-  if (options.documentRoutes) await app.register(routesDocument, { version: PACKAGE_VERSION });
-  else {
-    await app.register(openapi);
-    await app.register(docsUi);
-  }
+  await registerDocuments(app, options.documentRoutes === true);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
   await registerEmulatedApi(app, mock, lists);
   if (options.admin !== false)
