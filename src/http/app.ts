@@ -20,6 +20,7 @@ import { downloadOperations } from './operations/downloads.js';
 import { registerContractOperations } from './operations/contract-operations.js';
 import { lifecycleHandlers } from './operations/sessions/lifecycle.js';
 import { controlHandlers } from './operations/sessions/controls.js';
+import { toolHandlers } from './operations/tools/fetch-webpage.js';
 
 /** Vendor operations registered with their own schemas, not from the document. */
 const SCHEMA_OPERATIONS = new Set(['GET /v1/sessions/{session_id}/downloads']);
@@ -61,7 +62,12 @@ function rawErrorResponse(code: number, message: string): string {
 /** The vendor's operations (stateful where the mock keeps state, from the document elsewhere) and the live view. */
 async function registerEmulatedApi(app: FastifyInstance, mock: MockContext, lists: DownloadListCache): Promise<void> {
   registerOperations(app, mock, downloadOperations(mock, lists));
-  registerContractOperations(app, mock, { ...lifecycleHandlers, ...controlHandlers }, SCHEMA_OPERATIONS);
+  registerContractOperations(
+    app,
+    mock,
+    { ...lifecycleHandlers, ...controlHandlers, ...toolHandlers },
+    SCHEMA_OPERATIONS,
+  );
   await app.register(liveViewRoutes, { view: mockLiveView(mock) });
 }
 

@@ -30,19 +30,38 @@ t.test('GET /v1/identities/{id}/credentials answers the unwrapped identity with 
   t.equal(noKey.statusCode, 401);
 });
 
-t.test('POST /v1/tools/fetch-webpage answers the page as text, with or without url', async (t) => {
+t.test("POST /v1/tools/fetch-webpage answers the url's page as text, or the session's current page", async (t) => {
   const { app } = await buildTestApp(t, { fixtures: [world] });
-  for (const payload of [{}, { url: 'https://example.com/', format: 'markdown' }]) {
-    const res = await app.inject({
+  const fetchPage = (query: string, payload: object) =>
+    app.inject({
       method: 'POST',
-      url: '/v1/tools/fetch-webpage?sessionId=abc',
+      url: `/v1/tools/fetch-webpage${query}`,
       headers: { ...headers, accept: 'text/plain' },
       payload,
     });
-    t.equal(res.statusCode, 200, JSON.stringify(payload));
-    t.match(res.headers['content-type'], /^text\/plain/);
-    t.ok(res.body.length > 0, 'a non-empty page');
-  }
+  const named = await fetchPage('', { url: 'https://example.com/a', format: 'markdown' });
+  t.equal(named.statusCode, 200);
+  t.match(named.headers['content-type'], /^text\/plain/);
+  t.match(named.body, /^# https:\/\/example\.com\/a\n/, 'markdown, naming the url');
+
+  const created = await app.inject({ method: 'POST', url: '/v1/sessions', headers, payload: {} });
+  const id = (created.json() as { data: { id: string } }).data.id;
+  const goto = await app.inject({
+    method: 'POST',
+    url: `/v1/sessions/${id}/goto`,
+    headers,
+    payload: { url: 'https://portal.example.com/reports' },
+  });
+  t.equal(goto.statusCode, 200);
+  const current = await fetchPage(`?sessionId=${id}`, {});
+  t.equal(current.statusCode, 200);
+  t.match(current.body, /<title>https:\/\/portal\.example\.com\/reports<\/title>/, "the session's current page");
+
+  const unknown = await fetchPage('?sessionId=abc', {});
+  t.equal(unknown.statusCode, 404, 'an unknown session');
+  t.same(vendorProblems('POST', '/v1/tools/fetch/webpage', 404, unknown.json(), { closed: true }), []);
+  const neither = await fetchPage('', {});
+  t.equal(neither.statusCode, 400, 'neither url nor sessionId');
   const wrong = await app.inject({ method: 'POST', url: '/v1/tools/fetch-webpage', headers, payload: { url: 3 } });
   t.equal(wrong.statusCode, 400);
   t.match(wrong.json(), { error: { code: 400, message: /body\.url/ } }, 'names the field');

@@ -79,6 +79,7 @@ function contractOperation(mock: MockContext, operation: VendorOperation, statef
     },
     schemas: {},
     needs: { key: true, prefer, faults: true, latency: true, journal: true, success: operation.successStatus, errors },
+    ...(operation.body && { bodyTypes: [operation.body.contentType] }),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const params = request.params as Record<string, string>;
       if (!handler) {

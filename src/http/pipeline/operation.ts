@@ -96,6 +96,8 @@ export interface Operation<S extends OperationSchemas = OperationSchemas> {
   contract: ContractOperation;
   schemas: S;
   needs: PipelineNeeds;
+  /** The body types it takes, when not JSON (named in a 415). */
+  bodyTypes?: readonly string[];
   /** Runs once the pipeline has let the request through; the request is typed from the schemas. */
   handler: OperationHandler<S>;
 }
@@ -127,7 +129,7 @@ export function registerOperations(app: FastifyInstance, mock: MockContext, oper
   const journal = journalHook(mock);
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  for (const { method, path, contract, schemas, needs, handler } of operations) {
+  for (const { method, path, contract, schemas, needs, handler, bodyTypes } of operations) {
     const onRequest: onRequestHookHandler[] = [];
     if (needs.latency || needs.faults || needs.prefer !== null) onRequest.push(steeringHook(mock, needs));
     if (needs.key) onRequest.push(needs.errors ? apiKeyGuardHook(mock, needs.errors) : envelopeGuard);
@@ -139,6 +141,7 @@ export function registerOperations(app: FastifyInstance, mock: MockContext, oper
       // GET routes take no body here: nothing is added to their requests.
       ...(needs.journal && method !== 'GET' && { preValidation: captureBodyHook }),
       schema: { ...contract, ...(needs.key && { security: KEY_SECURITY }), ...schemas },
+      ...((needs.errors || bodyTypes) && { config: { errorBody: needs.errors, bodyTypes } }),
       handler,
     });
   }

@@ -1,12 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { MESSAGES, quoted, sendError } from '../errors.js';
+import { JSON_CONTENT_TYPE, MESSAGES, quoted, sendError as sendEnvelope } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The body types a route takes, named in its 415; application/json when not given. */
     bodyTypes?: readonly string[];
+    /** The route's error body for a status, where it is not the envelope (a vendor operation's declared shape). */
+    errorBody?: (status: number, message?: string) => string;
   }
 }
 
@@ -26,10 +28,16 @@ function unsupportedMediaType(request: FastifyRequest): string {
 export default fp(
   async function errorEnvelope(app: FastifyInstance) {
     app.setNotFoundHandler((request, reply) => {
-      sendError(reply, 404, `No route for ${quoted(request.method)} ${quoted(request.url.split('?')[0]!)}.`);
+      sendEnvelope(reply, 404, `No route for ${quoted(request.method)} ${quoted(request.url.split('?')[0]!)}.`);
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      // In the route's own error shape where it declares one.
+      const render = request.routeOptions.config.errorBody;
+      const sendError = (_reply: typeof reply, status: number, message: string) =>
+        render
+          ? reply.code(status).type(JSON_CONTENT_TYPE).send(render(status, message))
+          : sendEnvelope(reply, status, message);
       if (hasZodFastifySchemaValidationErrors(error)) {
         const first = error.validation[0];
         const field = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
