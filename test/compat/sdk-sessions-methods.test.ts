@@ -303,7 +303,13 @@ t.test('the session operations the SDK lacks, over raw HTTP', async (t) => {
   const copied = await raw(mock, 'POST', at('/copy'));
   expectRaw(t, copied, 200, 'POST', '/v1/sessions/{sessionId}/copy');
   t.same(copied.json, { text: 'typed text' });
-  expectRaw(t, await raw(mock, 'POST', at('/paste'), { text: 'pasted' }), 200, 'POST', '/v1/sessions/{sessionId}/paste');
+  expectRaw(
+    t,
+    await raw(mock, 'POST', at('/paste'), { text: 'pasted' }),
+    200,
+    'POST',
+    '/v1/sessions/{sessionId}/paste',
+  );
   t.same(await client.sessions.clipboard.get(id), { data: { text: 'pasted' } });
 
   for (const verb of ['pause', 'resume']) {
@@ -432,8 +438,7 @@ t.test("an ended session's controls answer their declared 404 or 400; what it le
 
 t.test('the idle timeout ends a session when the clock passes it; a control restarts it', async (t) => {
   const { mock, client } = await startWorld(t);
-  const id = (await client.sessions.create({ session: { timeout: { idle_timeout: 2, max_duration: -1 } } })).data!
-    .id!;
+  const id = (await client.sessions.create({ session: { timeout: { idle_timeout: 2, max_duration: -1 } } })).data!.id!;
   mock.clock.advance(MINUTE + 59_000);
   await client.sessions.mouse.move(id, { x: 1, y: 1 });
   mock.clock.advance(MINUTE + 59_000);
@@ -452,8 +457,7 @@ t.test('the idle timeout ends a session when the clock passes it; a control rest
 
 t.test('max_duration ends a session whatever its activity; the admin clock alone is enough', async (t) => {
   const { mock, client } = await startWorld(t);
-  const id = (await client.sessions.create({ session: { timeout: { idle_timeout: -1, max_duration: 3 } } })).data!
-    .id!;
+  const id = (await client.sessions.create({ session: { timeout: { idle_timeout: -1, max_duration: 3 } } })).data!.id!;
   for (let minute = 0; minute < 2; minute += 1) {
     mock.clock.advance(MINUTE);
     await client.sessions.mouse.move(id, { x: minute, y: minute });
