@@ -137,3 +137,26 @@ t.test("a control's request body is in the journal, as the SDK sent it", async (
   const journal = (await res.json()) as { data: { items: { path: string; body: unknown }[] } };
   t.match(journal.data.items, [{ path: `/v1/sessions/${id}/keyboard/type`, body: { text: 'hello from the SDK' } }]);
 });
+
+t.test(
+  'polling retrieveDownloads is activity: the session does not idle out while code waits for a file',
+  async (t) => {
+    const { mock, client } = await startFlowMock(t);
+    const id = (await client.sessions.create({ session: { timeout: { idle_timeout: 1, max_duration: -1 } } })).data!
+      .id!;
+    for (let poll = 0; poll < 5; poll += 1) {
+      mock.clock.advance(50_000);
+      const listed = await client.sessions.retrieveDownloads(id);
+      expectVendor(t, 'GET', '/v1/sessions/{session_id}/downloads', listed);
+    }
+    const polled = await client.sessions.retrieve(id);
+    expectVendor(t, 'GET', '/v1/sessions/{session_id}', polled);
+    t.equal(
+      polled.data?.status,
+      'running',
+      'still running after 250 s of polls 50 s apart, with a 1-minute idle timeout',
+    );
+    mock.clock.advance(60_000);
+    t.equal((await client.sessions.retrieve(id)).data?.status, 'completed', 'a minute without any poll ends it');
+  },
+);
