@@ -477,3 +477,35 @@ t.test('max_duration ends a session whatever its activity; the admin clock alone
   const got = await client.sessions.retrieve(id);
   t.equal(got.data?.duration, 180, 'three minutes, then frozen');
 });
+
+t.test("bad input answers each operation's declared 400, naming the field, and changes nothing", async (t) => {
+  const { mock, client } = await startWorld(t);
+  const id = (await client.sessions.create()).data!.id!;
+  const bad: [string, string, unknown, RegExp][] = [
+    ['POST', '/v1/sessions', { session: { tags: 'invoices' } }, /session\.tags/],
+    ['POST', '/v1/sessions', { browser: { captcha_solver: { active: true } } }, /CAPTCHA/],
+    ['POST', '/v1/sessions/async', { session: { timeout: { idle_timeout: 'long' } } }, /idle_timeout/],
+    ['POST', '/v1/sessions/{sessionId}/goto', { url: 'not a url' }, /url/],
+    ['POST', '/v1/sessions/{sessionId}/goto', {}, /url/],
+    ['POST', '/v1/sessions/{sessionId}/mouse/doubleClick', { x: 1 }, /\by\b/],
+    ['POST', '/v1/sessions/{sessionId}/mouse/down', { x: 1, y: 1, button: 'thumb' }, /button/],
+    ['POST', '/v1/sessions/{sessionId}/drag-and-drop', { startX: 1, startY: 1, endX: 2 }, /endY/],
+    ['POST', '/v1/sessions/{sessionId}/scroll', { x: 1, y: 1 }, /deltaY/],
+    ['POST', '/v1/sessions/{sessionId}/keyboard/type', { text: 5 }, /text/],
+    ['POST', '/v1/sessions/{sessionId}/keyboard/shortcut', { keys: 'a' }, /keys/],
+    ['POST', '/v1/sessions/{sessionId}/clipboard', {}, /text/],
+    ['POST', '/v1/sessions/{sessionId}/paste', {}, /text/],
+    ['POST', '/v1/sessions/{sessionId}/uploads', {}, /file/],
+    ['POST', '/v1/sessions/{sessionId}/agent/files', {}, /file/],
+    ['GET', '/v1/sessions?limit=7', undefined, /limit/],
+  ];
+  for (const [method, docPath, body, field] of bad) {
+    const [pathOnly, query = ''] = docPath.split('?');
+    const answer = await raw(mock, method, pathOf(pathOnly!, id) + (query ? `?${query}` : ''), body);
+    expectRaw(t, answer, 400, method, pathOnly!);
+    t.match(JSON.stringify(answer.json), field, `${docPath}: the message names ${String(field)}`);
+  }
+  t.same(await client.sessions.clipboard.get(id), { data: { text: '' } }, 'nothing changed');
+  t.match(await raw(mock, 'GET', `/v1/sessions/${id}/pages`), { json: { data: { items: [{ url: 'about:blank' }] } } });
+  t.equal((await client.sessions.all.status()).data?.count, 1, 'no session was created');
+});
