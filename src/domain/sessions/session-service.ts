@@ -195,6 +195,8 @@ export class Sessions {
     const row = this.store.sessions.find(id);
     if (!row || row.status !== 'running') return;
     const lastActivity = Math.max(now, row.last_activity_at ?? row.created_at);
+    // Polling on a frozen clock: nothing to write.
+    if (lastActivity === row.last_activity_at) return;
     const timeouts = { idle: row.idle_timeout_minutes, max: row.max_duration_minutes };
     this.store.sessions.touch(id, lastActivity, deadlineOf(timeouts, row.created_at, lastActivity));
   }

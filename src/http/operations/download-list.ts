@@ -1,4 +1,5 @@
 import type { Clock } from '../../domain/clock.js';
+import type { MockContext } from '../../domain/mock-context.js';
 import { visibleDownloads } from '../../domain/download-visibility.js';
 import { StoreCache } from '../../domain/store-cache.js';
 import type { DownloadItem } from '../../schemas/api-schemas.js';
@@ -77,14 +78,19 @@ export class DownloadListCache {
 
 /**
  * List Session Downloads for a key that is through: the session's list when
- * the key's account owns it, else 404 (never another account's).
+ * the key's account owns it, else 404 (never another account's). Listing is a
+ * request under `/v1/sessions/{id}/…`, so the session's idle time starts again:
+ * code that polls for a download must not see its session time out meanwhile.
  */
 export function ownedListAnswer(
   lists: DownloadListCache,
   publicUrl: string,
   key: ApiKeyRow | undefined,
   sessionId: string,
+  mock: Pick<MockContext, 'sessions' | 'clock'>,
 ): PreparedAnswer {
   const listed = lists.get(sessionId, publicUrl);
-  return listed && listed.accountId === key?.account_id ? listed : CONTRACT_ERRORS[404];
+  if (!listed || listed.accountId !== key?.account_id) return CONTRACT_ERRORS[404];
+  mock.sessions.touch(sessionId, mock.clock.now());
+  return listed;
 }

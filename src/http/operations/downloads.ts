@@ -67,7 +67,8 @@ function listSessionDownloads(mock: MockContext, lists: DownloadListCache): Oper
     needs: keyed,
     handler: (request, reply) => {
       // Pre-serialized bytes (see DownloadListCache): sent as they are, no serializer, no encoding.
-      sendPrepared(reply, ownedListAnswer(lists, mock.publicUrl, request.apiKey, request.params.session_id));
+      const { apiKey, params } = request;
+      sendPrepared(reply, ownedListAnswer(lists, mock.publicUrl, apiKey, params.session_id, mock));
     },
   });
 }

@@ -50,7 +50,7 @@ export function listFastPath(mock: MockContext, lists: DownloadListCache, onErro
     let answer: PreparedAnswer;
     try {
       admission = mock.admission.admit(keyHeader);
-      answer = keyRefusal(admission) ?? ownedListAnswer(lists, mock.publicUrl, admission.key, sessionId);
+      answer = keyRefusal(admission) ?? ownedListAnswer(lists, mock.publicUrl, admission.key, sessionId, mock);
     } catch (err) {
       // As the route's error handler answers; its headers so far (the bucket's) stay.
       onError(err);
