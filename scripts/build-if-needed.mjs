@@ -20,6 +20,7 @@ const entry = join(root, 'dist', 'bundle', 'cli.cjs');
 /** Newest modification time of the files under `dir`, in ms. */
 function newest(dir) {
   let latest = 0;
+  if (!existsSync(dir)) return latest;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }

@@ -117,12 +117,18 @@ export class SessionsStore {
                                      created_at, ready_at)
          VALUES (@request_id, @account_id, @session_id, @configuration, @api_key_name, @created_at, @ready_at)`,
       ),
+      runningIds: db.prepare<[], { id: string }>("SELECT id FROM sessions WHERE status = 'running'"),
       asyncById: db.prepare<[string], AsyncRequestRow>('SELECT * FROM async_requests WHERE request_id = ?'),
       dueAsync: db.prepare<[number], AsyncRequestRow>(
         'SELECT * FROM async_requests WHERE materialized = 0 AND ready_at <= ? ORDER BY ready_at, request_id',
       ),
       materialized: db.prepare<[string]>('UPDATE async_requests SET materialized = 1 WHERE request_id = ?'),
     };
+  }
+
+  /** The ids of every running session. */
+  runningIds(): string[] {
+    return this.#s.runningIds.all().map((row) => row.id);
   }
 
   find(id: string): SessionRecord | undefined {

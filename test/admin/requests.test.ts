@@ -214,7 +214,6 @@ async function journal(t: Test, mock: MockServer, query = ''): Promise<JournalEn
 }
 
 const json = { ...keyHeader, 'content-type': 'application/json' };
-const UPLOAD_SESSION = '0f2c6a8e-3b1d-4c5e-9a7f-1e2d3c4b5a69';
 
 t.test('a JSON body is journaled as it was sent; a body-less GET has none', async (t) => {
   const mock = await startTestMock(t);
@@ -287,11 +286,17 @@ t.test('a multipart upload is journaled as a summary: fields, and files by name,
   form.append('note', 'for the form');
   form.append('password', 'hunter2');
   form.append('file', new Blob([Buffer.alloc(3000, 7)], { type: 'application/pdf' }), 'invoice.pdf');
-  const url = `/v1/sessions/${UPLOAD_SESSION}/uploads`;
+  const created = await fetch(mock.url + '/v1/sessions', {
+    method: 'POST',
+    headers: { ...keyHeader, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const session = ((await created.json()) as { data: { id: string } }).data.id;
+  const url = `/v1/sessions/${session}/uploads`;
   const res = await fetch(mock.url + url, { method: 'POST', headers: keyHeader, body: form });
   const answer = { statusCode: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
   expectVendor(t, answer, 'post', '/v1/sessions/{sessionId}/uploads', 200);
-  const [entry] = await journal(t, mock, `?session_id=${UPLOAD_SESSION}`);
+  const [entry] = await journal(t, mock, `?session_id=${session}`);
   t.match(entry, { method: 'POST', path: url, content_type: 'multipart/form-data', body_truncated: false });
   const summary = entry!.body as { bytes: number };
   t.same(summary, {
@@ -303,7 +308,7 @@ t.test('a multipart upload is journaled as a summary: fields, and files by name,
     bytes: summary.bytes,
   });
   t.ok(summary.bytes > 3000, 'bytes: the whole body');
-  t.same(mock.requests({ sessionId: UPLOAD_SESSION }), [entry], 'mock.requests() answers the same entry');
+  t.same(mock.requests({ sessionId: session }), [entry], 'mock.requests() answers the same entry');
 });
 
 t.test('a request refused before its body is read is journaled without it', async (t) => {

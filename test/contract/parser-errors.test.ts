@@ -14,7 +14,9 @@ t.test('unparsable JSON answers 400 in each operation’s declared shape', async
   const { app } = await buildTestApp(t, { fixtures: [world] });
   const cases: [string, string, string, RegExp][] = [
     ['POST', '/v1/webhooks', '/v1/webhooks', /^\{"error":"/],
-    ['POST', '/v1/sessions/x/goto', '/v1/sessions/{sessionId}/goto', /^\{"error":\{"error":\{"code":400,/],
+    // goto declares its 400 as the envelope (its 404 and 500 are the nested form).
+    ['POST', '/v1/sessions/x/goto', '/v1/sessions/{sessionId}/goto', /^\{"error":\{"code":400,/],
+    ['POST', '/v1/tools/page-pdf', '/v1/tools/page-pdf', /^\{"error":"[^"]+","details":\[\]\}$/],
     ['POST', '/v1/profiles', '/v1/profiles', /^\{"error":\{"code":400,/],
   ];
   for (const [method, url, path, shape] of cases) {

@@ -61,7 +61,8 @@ t.test("POST /v1/tools/fetch-webpage answers the url's page as text, or the sess
   t.equal(unknown.statusCode, 404, 'an unknown session');
   t.same(vendorProblems('POST', '/v1/tools/fetch/webpage', 404, unknown.json(), { closed: true }), []);
   const neither = await fetchPage('', {});
-  t.equal(neither.statusCode, 400, 'neither url nor sessionId');
+  t.equal(neither.statusCode, 200, 'neither url nor sessionId: a blank page');
+  t.match(neither.body, /about:blank/);
   const wrong = await app.inject({ method: 'POST', url: '/v1/tools/fetch-webpage', headers, payload: { url: 3 } });
   t.equal(wrong.statusCode, 400);
   t.match(wrong.json(), { error: { code: 400, message: /body\.url/ } }, 'names the field');

@@ -53,7 +53,9 @@ t.test('without TypeScript, an existing dist/ is left as it is', async (t) => {
 t.test('--if-stale (npm start) does nothing while dist/ is newer than every source', async (t) => {
   const dir = await projectCopy(t);
   mkdirSync(join(dir, 'dist/bundle'), { recursive: true });
+  mkdirSync(join(dir, 'dist/contract'), { recursive: true });
   writeFileSync(join(dir, 'dist/bundle/cli.cjs'), '// built\n');
+  writeFileSync(join(dir, 'dist/contract/openapi.json'), '{}');
   const fresh = await runScript(dir, ['--if-stale']);
   t.same(fresh, { code: 0, stderr: '' }, 'no build, no message');
 

@@ -191,6 +191,8 @@ export class Sessions {
    * starts again. A session whose idle timeout had already passed stays ended.
    */
   touch(id: string, now: number): void {
+    // Most lists are of sessions that are not running (fixtures): a set lookup, no query.
+    if (!this.#runningAsOf().has(id)) return;
     this.settle(now);
     const row = this.store.sessions.find(id);
     if (!row || row.status !== 'running') return;
@@ -200,6 +202,17 @@ export class Sessions {
     const timeouts = { idle: row.idle_timeout_minutes, max: row.max_duration_minutes };
     this.store.sessions.touch(id, lastActivity, deadlineOf(timeouts, row.created_at, lastActivity));
   }
+
+  /** Running sessions' ids as of the store's last write (a timeout that fell due since is settled by the caller). */
+  #runningAsOf(): ReadonlySet<string> {
+    const generation = this.store.generation;
+    if (this.#running?.generation !== generation) {
+      this.#running = { generation, ids: new Set(this.store.sessions.runningIds()) };
+    }
+    return this.#running.ids;
+  }
+
+  #running: { generation: number; ids: ReadonlySet<string> } | undefined;
 
   /** Records that the session visited `url`'s host (for the `domains` filters and fields). */
   addDomain(id: string, url: string): void {

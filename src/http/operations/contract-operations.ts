@@ -6,7 +6,7 @@ import { requestProblem } from '../../contract/request-validation.js';
 import type { OperationCall, OperationResult, StatefulHandlers } from '../../contract/stateful.js';
 import { vendorOperations, type VendorOperation } from '../../contract/vendor-operations.js';
 import type { MockContext } from '../../domain/mock-context.js';
-import { JSON_CONTENT_TYPE } from '../errors.js';
+import { JSON_CONTENT_TYPE, quoted } from '../errors.js';
 import { defineOperation, registerOperations, type Operation } from '../pipeline/operation.js';
 import { readMultipart, type MultipartBody } from './multipart-body.js';
 
@@ -57,6 +57,29 @@ function checkedBody(body: unknown, multipart: MultipartBody | undefined): unkno
   return { ...multipart.fields, ...files };
 }
 
+/** The request's query and body, checked against the operation; or the refusal (415, 400). */
+async function readRequest(
+  operation: VendorOperation,
+  request: FastifyRequest,
+): Promise<{ status: number; message: string } | { query: Record<string, unknown>; multipart?: MultipartBody }> {
+  const sent = request.headers['content-type'];
+  const takes = operation.body?.contentType;
+  if (takes && sent !== undefined && !sent.toLowerCase().startsWith(takes)) {
+    return { status: 415, message: `Unsupported content-type "${quoted(sent)}": this operation takes ${takes}.` };
+  }
+  let multipart: MultipartBody | undefined;
+  if (takes === 'multipart/form-data' && Buffer.isBuffer(request.body)) {
+    const parts = await readMultipart(sent ?? '', request.body);
+    if (typeof parts === 'string') return { status: 400, message: parts };
+    multipart = parts;
+  }
+  const query = request.query as Record<string, unknown>;
+  const present = request.body !== undefined && request.body !== null;
+  const problem = await requestProblem(operation, query, checkedBody(request.body, multipart), present);
+  if (problem) return { status: 400, message: problem };
+  return { query, ...(multipart && { multipart }) };
+}
+
 function contractOperation(mock: MockContext, operation: VendorOperation, stateful: StatefulHandlers): Operation {
   const errors = (status: number, message?: string) =>
     JSON.stringify(errorBodyFor(operation, status, message ?? messageFor(operation, status)));
@@ -89,16 +112,9 @@ function contractOperation(mock: MockContext, operation: VendorOperation, statef
           return fail(reply, status, `No resource has the ${malformed} "${params[malformed]}".`);
         }
       }
-      let multipart: MultipartBody | undefined;
-      if (operation.body?.contentType === 'multipart/form-data' && Buffer.isBuffer(request.body)) {
-        const read = await readMultipart(request.headers['content-type'] ?? '', request.body);
-        if (typeof read === 'string') return fail(reply, 400, read);
-        multipart = read;
-      }
-      const query = request.query as Record<string, unknown>;
-      const present = request.body !== undefined && request.body !== null;
-      const problem = await requestProblem(operation, query, checkedBody(request.body, multipart), present);
-      if (problem) return fail(reply, 400, problem);
+      const read = await readRequest(operation, request);
+      if ('status' in read) return fail(reply, read.status, read.message);
+      const { query, multipart } = read;
       const call: OperationCall = {
         account: { id: request.apiKey!.account_id, ...(request.apiKey!.name && { keyName: request.apiKey!.name }) },
         params,

@@ -17,20 +17,19 @@ function pageOf(url: string, format: unknown): string {
 /**
  * `POST /v1/tools/fetch-webpage` (the SDK's path): the `url` it names, or
  * without one, the current page of the session `sessionId` names
- * (docs/contract.md). Answered as text, as the SDK asks.
+ * (docs/contract.md), or about:blank given neither. Answered as text, as the SDK asks.
  */
 function fetchWebpage(call: OperationCall, mock: MockContext): OperationResult {
   const body = (call.body ?? {}) as { url?: unknown; format?: unknown };
   const sessionId = typeof call.query.sessionId === 'string' ? call.query.sessionId : undefined;
   let url = typeof body.url === 'string' && body.url !== '' ? body.url : undefined;
-  if (url === undefined) {
-    if (sessionId === undefined)
-      return { status: 400, message: 'Give "url", or "sessionId" to fetch its current page.' };
+  if (url === undefined && sessionId !== undefined) {
     const session = sessionInfo(mock, call.account.id, sessionId);
     if (!session) return { status: 404, message: 'Session not found.' };
     url = mock.controls.pages(sessionId)[0]?.url ?? 'about:blank';
   }
-  return { status: 200, body: pageOf(url, body.format), contentType: 'text/plain; charset=utf-8' };
+  // Neither: the SDK's own required-only call, answered with a blank page.
+  return { status: 200, body: pageOf(url ?? 'about:blank', body.format), contentType: 'text/plain; charset=utf-8' };
 }
 
 export const toolHandlers: StatefulHandlers = { 'POST /v1/tools/fetch-webpage': fetchWebpage };
