@@ -495,8 +495,6 @@ t.test("bad input answers each operation's declared 400, naming the field, and c
     ['POST', '/v1/sessions/{sessionId}/keyboard/shortcut', { keys: 'a' }, /keys/],
     ['POST', '/v1/sessions/{sessionId}/clipboard', {}, /text/],
     ['POST', '/v1/sessions/{sessionId}/paste', {}, /text/],
-    ['POST', '/v1/sessions/{sessionId}/uploads', {}, /file/],
-    ['POST', '/v1/sessions/{sessionId}/agent/files', {}, /file/],
     ['GET', '/v1/sessions?limit=7', undefined, /limit/],
   ];
   for (const [method, docPath, body, field] of bad) {
@@ -504,6 +502,23 @@ t.test("bad input answers each operation's declared 400, naming the field, and c
     const answer = await raw(mock, method, pathOf(pathOnly!, id) + (query ? `?${query}` : ''), body);
     expectRaw(t, answer, 400, method, pathOnly!);
     t.match(JSON.stringify(answer.json), field, `${docPath}: the message names ${String(field)}`);
+  }
+  // The multipart operations: a JSON body is the wrong media type (415); a form without its file part, 400.
+  for (const docPath of ['/v1/sessions/{sessionId}/uploads', '/v1/sessions/{sessionId}/agent/files']) {
+    const json = await raw(mock, 'POST', pathOf(docPath, id), {});
+    expectRaw(t, json, 415, 'POST', docPath);
+    t.match(JSON.stringify(json.json), /multipart\/form-data/, `${docPath}: JSON is refused, naming the media type`);
+    const form = new FormData();
+    form.append('note', 'no file');
+    const res = await fetch(mock.url + pathOf(docPath, id), {
+      method: 'POST',
+      headers: { 'anchor-api-key': KEY },
+      body: form,
+    });
+    const body = (await res.json()) as unknown;
+    t.equal(res.status, 400, `${docPath}: a form without its file part answers 400`);
+    expectVendor(t, 'POST', docPath, body, 400);
+    t.match(JSON.stringify(body), /file/, `${docPath}: the message names the file part`);
   }
   t.same(await client.sessions.clipboard.get(id), { data: { text: '' } }, 'nothing changed');
   t.match(await raw(mock, 'GET', `/v1/sessions/${id}/pages`), { json: { data: { items: [{ url: 'about:blank' }] } } });

@@ -400,6 +400,9 @@ async function waitForHealth(url: string, exited: () => boolean, deadlineMs: num
   }
 }
 
+// The build stage runs the whole build (TypeScript, the contract documents, the bundle, its code cache).
+t.setTimeout(300_000);
+
 t.test('the runtime stage, run outside Docker, serves, passes its HEALTHCHECK and stops on SIGTERM', async (t) => {
   if (!existsSync(join(ROOT, BIN))) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does)`);
   const buildDir = await mkdtemp(join(tmpdir(), 'anchor-mock-build-'));
