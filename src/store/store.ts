@@ -25,6 +25,37 @@ type DownloadParams = [
   number | null,
 ];
 
+function migrate(db: Database.Database, from: number, migrations: readonly string[]): void {
+  for (let v = from; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Serialized empty databases, by the migrations that made them. */
+const emptyDatabases = new WeakMap<readonly string[], Buffer>();
+
+/**
+ * An empty database with every migration applied, serialized: an in-memory
+ * store opens a copy of it instead of running the migrations again.
+ */
+function emptyDatabase(migrations: readonly string[]): Buffer {
+  let image = emptyDatabases.get(migrations);
+  if (image) return image;
+  const db = new Database(':memory:');
+  try {
+    db.pragma('page_size = 16384');
+    migrate(db, 0, migrations);
+    image = db.serialize();
+  } finally {
+    db.close();
+  }
+  emptyDatabases.set(migrations, image);
+  return image;
+}
+
 export class SchemaVersionError extends Error {
   override name = 'SchemaVersionError';
 }
@@ -60,7 +91,8 @@ export class Store {
 
   constructor(options: StoreOptions) {
     const migrations = options.migrations ?? defaultMigrations;
-    this.db = new Database(options.path);
+    // In memory: a copy of an empty database at the latest schema, made once per process.
+    this.db = options.path === ':memory:' ? new Database(emptyDatabase(migrations)) : new Database(options.path);
     try {
       // Read the version before anything that writes (journal mode included),
       // so a file from a newer release is left exactly as it was.
@@ -83,7 +115,7 @@ export class Store {
       // NORMAL is safe against power loss only in WAL mode.
       this.db.pragma(rollbackJournal ? 'synchronous = FULL' : 'synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
-      this.#migrate(version, migrations);
+      migrate(this.db, version, migrations);
     } catch (err) {
       this.db.close();
       throw err;
@@ -91,15 +123,6 @@ export class Store {
     this.#stmts = this.#prepare();
     this.sessions = new SessionsStore(this.db, (fn) => this.write(() => fn()));
     this.rules = new SessionRuleStore(this.db);
-  }
-
-  #migrate(from: number, migrations: readonly string[]): void {
-    for (let v = from; v < migrations.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
   }
 
   #prepare() {
