@@ -15,6 +15,7 @@ const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/ts
 const STEPS = [
   ['TypeScript', [tsc, '-p', join(root, 'tsconfig.json')]],
   ["the vendor's contract as JSON", [join(root, 'scripts', 'build-contract.mjs')]],
+  ['request checks', [join(root, 'scripts', 'build-validators.mjs')]],
   ['the served OpenAPI document', [join(root, 'scripts', 'build-openapi.mjs')]],
   ['bundled fixtures as JSON', [join(root, 'scripts', 'build-fixtures.mjs')]],
   ['bundle', [join(root, 'scripts', 'bundle.mjs')]],

@@ -1,6 +1,9 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { vendorDocument, type SchemaNode } from './vendor-document.js';
-import type { VendorOperation } from './vendor-operations.js';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { vendorOperations, type VendorOperation } from './vendor-operations.js';
 
 // What the mock checks of a request (docs/contract.md): declared types,
 // required fields and enums. Unknown properties are accepted and kept (the SDK
@@ -51,56 +54,52 @@ export function lenientSchema(node: unknown): unknown {
   return out;
 }
 
-type Ajvs = { body: import('ajv').default; query: import('ajv').default };
-let ajvs: Promise<Ajvs> | undefined;
+export type RequestPart = 'query' | 'body';
 
-/** Ajv loads on the first request that needs a check, never at start; one pair per process. */
-function loadAjv(): Promise<Ajvs> {
-  ajvs ??= import('ajv/dist/2020.js').then((module) => {
-    // The named export under Node's ESM loader; under `default` once bundled as CommonJS.
-    const Ajv2020 = module.Ajv2020 ?? (module as unknown as { default: typeof module }).default.Ajv2020;
-    const components = { components: lenientSchema(vendorDocument().components) };
-    const make = (coerceTypes: boolean | 'array') => {
-      // The vendor's schemas are data the build already parsed: checking them against the
-      // meta-schema would compile it first, the larger part of a first check's cost.
-      const ajv = new Ajv2020({
-        strict: false,
-        allErrors: false,
-        coerceTypes,
-        useDefaults: false,
-        validateSchema: false,
-        addUsedSchema: false,
-      });
-      ajv.addSchema({ $id: REF_BASE, ...components });
-      return ajv as unknown as import('ajv').default;
-    };
+/** How Ajv compiles the checks of one part of a request (scripts/build-validators.mjs). */
+export function ajvOptions(part: RequestPart): Record<string, unknown> {
+  return {
+    strict: false,
+    allErrors: false,
     // Query strings arrive as text: the query check converts "5" to 5 as the schema types it.
-    return { body: make(false), query: make('array') };
-  });
-  return ajvs;
+    coerceTypes: part === 'query' ? 'array' : false,
+    useDefaults: false,
+    // The vendor's schemas are data the build already parsed, not checked against the meta-schema.
+    validateSchema: false,
+    addUsedSchema: false,
+  };
 }
 
-interface OperationValidators {
-  query?: ValidateFunction;
-  body?: ValidateFunction;
-}
-const compiled = new Map<string, OperationValidators>();
-
-async function validatorsFor(operation: VendorOperation): Promise<OperationValidators> {
-  const cached = compiled.get(operation.key);
-  if (cached) return cached;
-  const { body, query } = await loadAjv();
-  const queryParams = operation.parameters.filter((p) => p.in === 'query');
-  const validators: OperationValidators = {};
-  if (queryParams.length > 0) {
-    validators.query = query.compile({
-      type: 'object',
-      properties: Object.fromEntries(queryParams.map((p) => [p.name, lenientSchema(p.schema)])),
-      required: queryParams.filter((p) => p.required).map((p) => p.name),
-    });
+/** The schemas the build compiles for one part of every operation's request, by operation key. */
+export function requestSchemas(part: RequestPart): { components: SchemaNode; schemas: [string, SchemaNode][] } {
+  const schemas: [string, SchemaNode][] = [];
+  for (const operation of vendorOperations()) {
+    if (part === 'body' && operation.body)
+      schemas.push([operation.key, lenientSchema(operation.body.schema) as SchemaNode]);
+    const queryParams = operation.parameters.filter((p) => p.in === 'query');
+    if (part === 'query' && queryParams.length > 0) {
+      schemas.push([
+        operation.key,
+        {
+          type: 'object',
+          properties: Object.fromEntries(queryParams.map((p) => [p.name, lenientSchema(p.schema)])),
+          required: queryParams.filter((p) => p.required).map((p) => p.name),
+        },
+      ]);
+    }
   }
-  if (operation.body) validators.body = body.compile(lenientSchema(operation.body.schema) as SchemaNode);
-  compiled.set(operation.key, validators);
+  return { components: { $id: REF_BASE, components: lenientSchema(vendorDocument().components) }, schemas };
+}
+
+type Validators = Record<RequestPart, Readonly<Record<string, ValidateFunction | undefined>>>;
+
+// Written by scripts/build-validators.mjs.
+const VALIDATORS_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'request-validators.cjs');
+let validators: Validators | undefined;
+
+/** The compiled checks, loaded on the first request that needs one, never at start; once per process. */
+function loadValidators(): Validators {
+  validators ??= createRequire(VALIDATORS_PATH)(VALIDATORS_PATH) as Validators;
   return validators;
 }
 
@@ -128,18 +127,18 @@ function describe(where: string, error: ErrorObject): string {
 }
 
 /** What is wrong with the request's query and body, as a 400 message; undefined when nothing is. */
-export async function requestProblem(
+export function requestProblem(
   operation: VendorOperation,
   query: Record<string, unknown>,
   body: unknown,
   bodyPresent: boolean,
-): Promise<string | undefined> {
-  const validators = await validatorsFor(operation);
-  if (validators.query && !validators.query(query))
-    return `Invalid query: ${describe('query', validators.query.errors![0]!)}`;
+): string | undefined {
+  const checks = loadValidators();
+  const checkQuery = checks.query[operation.key];
+  if (checkQuery && !checkQuery(query)) return `Invalid query: ${describe('query', checkQuery.errors![0]!)}`;
   if (!operation.body) return undefined;
   if (!bodyPresent) return operation.body.required ? 'Invalid request: the request body is required.' : undefined;
-  if (validators.body && !validators.body(body))
-    return `Invalid request body: ${describe('body', validators.body.errors![0]!)}`;
+  const checkBody = checks.body[operation.key];
+  if (checkBody && !checkBody(body)) return `Invalid request body: ${describe('body', checkBody.errors![0]!)}`;
   return undefined;
 }

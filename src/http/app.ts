@@ -3,14 +3,14 @@ import type { Duplex } from 'node:stream';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import browserSockets from './browser-sockets.js';
-import { errorBody, JSON_CONTENT_TYPE, quoted, sendError } from './errors.js';
+import { errorBody, JSON_CONTENT_TYPE, sendError, sendMalformedRequest } from './errors.js';
 import liveViewRoutes, { mockLiveView } from './live-view/live-view-routes.js';
 import { MockContext, type MockOptions } from '../domain/mock-context.js';
 import { DownloadListCache } from './operations/download-list.js';
 import { installListFastPath } from './pipeline/list-fast-path.js';
 import { registerOperations } from './pipeline/operation.js';
 import errorEnvelope from './plugins/error-envelope.js';
-import methodNotAllowed, { collectRoutes } from './plugins/method-not-allowed.js';
+import { KnownRoutes } from './plugins/method-not-allowed.js';
 import docsUi from './plugins/docs-ui.js';
 import openapi, { routesDocument } from './plugins/openapi.js';
 import adminRoutes from './routes/admin-routes.js';
@@ -18,12 +18,20 @@ import healthRoutes from './routes/health-routes.js';
 // After the admin routes: the served document lists component schemas in the order their modules load.
 import { downloadOperations } from './operations/downloads.js';
 import { registerContractOperations } from './operations/contract-operations.js';
+import { ROUTER_OPTIONS, VendorTable } from './operations/vendor-table.js';
 import { lifecycleHandlers } from './operations/sessions/lifecycle.js';
 import { controlHandlers } from './operations/sessions/controls.js';
 import { toolHandlers } from './operations/tools/fetch-webpage.js';
 
-/** Vendor operations registered with their own schemas, not from the document. */
-const SCHEMA_OPERATIONS = new Set(['GET /v1/sessions/{session_id}/downloads']);
+/**
+ * The vendor's operations, stateful where the mock keeps state, shared by
+ * every app in the process; the list of downloads is registered with its own
+ * schemas instead.
+ */
+const VENDOR_TABLE = new VendorTable(
+  { ...lifecycleHandlers, ...controlHandlers, ...toolHandlers },
+  new Set(['GET /v1/sessions/{session_id}/downloads']),
+);
 import { PACKAGE_VERSION } from '../version.js';
 import { OPTIONS } from '../config/options.js';
 
@@ -60,14 +68,14 @@ function rawErrorResponse(code: number, message: string): string {
 }
 
 /** The vendor's operations (stateful where the mock keeps state, from the document elsewhere) and the live view. */
-async function registerEmulatedApi(app: FastifyInstance, mock: MockContext, lists: DownloadListCache): Promise<void> {
+async function registerEmulatedApi(
+  app: FastifyInstance,
+  mock: MockContext,
+  lists: DownloadListCache,
+  known: KnownRoutes,
+): Promise<void> {
   registerOperations(app, mock, downloadOperations(mock, lists));
-  registerContractOperations(
-    app,
-    mock,
-    { ...lifecycleHandlers, ...controlHandlers, ...toolHandlers },
-    SCHEMA_OPERATIONS,
-  );
+  registerContractOperations(app, mock, VENDOR_TABLE, known);
   await app.register(liveViewRoutes, { view: mockLiveView(mock) });
 }
 
@@ -86,8 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? OPTIONS.bodyLimit.default,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
-    // Session and download ids may be up to 256 characters, percent-encoded.
-    routerOptions: { maxParamLength: 1024 },
+    routerOptions: ROUTER_OPTIONS,
     // zod validates and serializes; given here (not set later), Fastify never
     // loads Ajv and fast-json-stringify, which it would otherwise build at start.
     schemaController: {
@@ -101,14 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { requireHostHeader: false },
     // Our own 503 in the envelope (below) instead of Fastify's.
     return503OnClosing: false,
-    frameworkErrors: (error, request, reply) => {
-      // Fastify's messages here start with the whole path in quotes: say it again, cut.
-      const path = request.url.split('?')[0]!;
-      const head = `'${path}'`;
-      const { message } = error;
-      const detail = message.startsWith(head) ? `'${quoted(path)}'${message.slice(head.length)}` : quoted(message);
-      sendError(reply, 400, `Malformed request: ${detail}`);
-    },
+    frameworkErrors: (error, request, reply) => void sendMalformedRequest(reply, request.url, error.message),
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
       const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
@@ -125,7 +125,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.server.on('connect', (_request, socket: Duplex) =>
     socket.end(rawErrorResponse(405, 'Method CONNECT is not allowed.')),
   );
-  const routes = collectRoutes(app);
+  const known = new KnownRoutes(app);
 
   app.addHook('onRequest', (_request, reply, done) => {
     if (!mock.closing) return done();
@@ -146,9 +146,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(browserSockets);
   await registerDocuments(app, options.documentRoutes === true);
   await app.register(healthRoutes, { version: PACKAGE_VERSION });
-  await registerEmulatedApi(app, mock, lists);
+  await registerEmulatedApi(app, mock, lists, known);
   if (options.admin !== false)
     await app.register(adminRoutes, { prefix: '/_mock', mock, adminToken: options.adminToken });
-  await app.register(methodNotAllowed, { routes });
   return app;
 }

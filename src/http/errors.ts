@@ -48,3 +48,12 @@ export function errorPayload(code: number, message: string): string {
 export function sendError(reply: FastifyReply, code: number, message: string): FastifyReply {
   return reply.code(code).type(JSON_CONTENT_TYPE).send(errorPayload(code, message));
 }
+
+/** A request Fastify refuses before routing (a bad URL, an over-long parameter): a 400 in the envelope. */
+export function sendMalformedRequest(reply: FastifyReply, url: string, message: string): FastifyReply {
+  // Fastify's messages here start with the whole path in quotes: say it again, cut.
+  const path = url.split('?')[0]!;
+  const head = `'${path}'`;
+  const detail = message.startsWith(head) ? `'${quoted(path)}'${message.slice(head.length)}` : quoted(message);
+  return sendError(reply, 400, `Malformed request: ${detail}`);
+}

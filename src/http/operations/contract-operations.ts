@@ -1,14 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, onRequestHookHandler } from 'fastify';
 import { errorBodyFor, messageFor } from '../../contract/error-answers.js';
 import { synthesize } from '../../contract/answer-synthesis.js';
 import { sampleFor } from '../../contract/binary-samples.js';
 import { requestProblem } from '../../contract/request-validation.js';
-import type { OperationCall, OperationResult, StatefulHandlers } from '../../contract/stateful.js';
-import { vendorOperations, type VendorOperation } from '../../contract/vendor-operations.js';
+import type { OperationCall, OperationResult } from '../../contract/stateful.js';
+import type { VendorOperation } from '../../contract/vendor-operations.js';
 import type { MockContext } from '../../domain/mock-context.js';
-import { JSON_CONTENT_TYPE, quoted } from '../errors.js';
-import { defineOperation, registerOperations, type Operation } from '../pipeline/operation.js';
+import { JSON_CONTENT_TYPE, quoted, sendMalformedRequest } from '../errors.js';
+import { decoratePipeline } from '../pipeline/operation.js';
+import { captureBodyHook, journalHook } from '../pipeline/journal.js';
+import { apiKeyGuardHook } from '../pipeline/key-guard.js';
+import { steeringHook } from '../pipeline/steering.js';
+import { sendMethodNotAllowed, type KnownRoutes } from '../plugins/method-not-allowed.js';
+import type { VendorEntry, VendorTable } from './vendor-table.js';
 import { readMultipart, type MultipartBody } from './multipart-body.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The vendor operation a request reached, once the vendor router has found it. */
+    vendorEntry: VendorEntry | null;
+  }
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -75,81 +87,104 @@ async function readRequest(
   }
   const query = request.query as Record<string, unknown>;
   const present = request.body !== undefined && request.body !== null;
-  const problem = await requestProblem(operation, query, checkedBody(request.body, multipart), present);
+  const problem = requestProblem(operation, query, checkedBody(request.body, multipart), present);
   if (problem) return { status: 400, message: problem };
   return { query, ...(multipart && { multipart }) };
 }
 
-function contractOperation(mock: MockContext, operation: VendorOperation, stateful: StatefulHandlers): Operation {
-  const errors = (status: number, message?: string) =>
-    JSON.stringify(errorBodyFor(operation, status, message ?? messageFor(operation, status)));
-  const declared = [...operation.responses.keys()].filter((code) => code >= 300);
-  const prefer = [...new Set([...declared, 401, 429])].sort((a, b) => a - b);
-  const handler = stateful[operation.key];
-  const sessionScoped = /^\/v1\/sessions\/\{(session_id|sessionId)\}\//.test(operation.path);
-  const fail = (reply: FastifyReply, status: number, message: string) =>
-    sendResult(reply, operation, { status, message });
-
-  return defineOperation({
-    method: operation.method,
-    path: operation.url,
-    contract: {
-      tags: operation.tags,
-      summary: operation.summary,
-      description: '',
-      operationId: operation.key,
-      hide: true,
-    },
-    schemas: {},
-    needs: { key: true, prefer, faults: true, latency: true, journal: true, success: operation.successStatus, errors },
-    ...(operation.body && { bodyTypes: [operation.body.contentType] }),
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
-      const params = request.params as Record<string, string>;
-      if (!handler) {
-        const malformed = malformedParameter(operation, params);
-        if (malformed) {
-          const status = operation.responses.has(400) && !operation.responses.has(404) ? 400 : 404;
-          return fail(reply, status, `No resource has the ${malformed} "${params[malformed]}".`);
-        }
-      }
-      const read = await readRequest(operation, request);
-      if ('status' in read) return fail(reply, read.status, read.message);
-      const { query, multipart } = read;
-      const call: OperationCall = {
-        account: { id: request.apiKey!.account_id, ...(request.apiKey!.name && { keyName: request.apiKey!.name }) },
-        params,
-        query,
-        body: multipart ? multipart.fields : request.body,
-        ...(multipart && { files: multipart.files, fields: multipart.fields }),
-        headers: request.headers as Record<string, string | undefined>,
-        now: mock.clock.now(),
-      };
-      const result = handler ? await handler(call, mock) : documentAnswer(operation, call);
-      // A session's idle time runs from its last request that got through (docs/sessions.md).
-      const sessionId = sessionScoped ? (params.session_id ?? params.sessionId) : undefined;
-      if (sessionId !== undefined && result.status < 400) mock.sessions.touch(sessionId, call.now);
-      return sendResult(reply, operation, result);
-    },
-  });
+/** Runs a vendor operation once steering and the key check have let the request through. */
+async function answer(mock: MockContext, entry: VendorEntry, request: FastifyRequest, reply: FastifyReply) {
+  const { operation, handler } = entry;
+  const params = request.params as Record<string, string>;
+  const fail = (status: number, message: string) => sendResult(reply, operation, { status, message });
+  if (!handler) {
+    const malformed = malformedParameter(operation, params);
+    if (malformed) {
+      const status = operation.responses.has(400) && !operation.responses.has(404) ? 400 : 404;
+      return fail(status, `No resource has the ${malformed} "${params[malformed]}".`);
+    }
+  }
+  const read = await readRequest(operation, request);
+  if ('status' in read) return fail(read.status, read.message);
+  const { query, multipart } = read;
+  const call: OperationCall = {
+    account: { id: request.apiKey!.account_id, ...(request.apiKey!.name && { keyName: request.apiKey!.name }) },
+    params,
+    query,
+    body: multipart ? multipart.fields : request.body,
+    ...(multipart && { files: multipart.files, fields: multipart.fields }),
+    headers: request.headers as Record<string, string | undefined>,
+    now: mock.clock.now(),
+  };
+  const result = handler ? await handler(call, mock) : documentAnswer(operation, call);
+  // A session's idle time runs from its last request that got through (docs/sessions.md).
+  const sessionId = entry.sessionScoped ? (params.session_id ?? params.sessionId) : undefined;
+  if (sessionId !== undefined && result.status < 400) mock.sessions.touch(sessionId, call.now);
+  return sendResult(reply, operation, result);
 }
 
 /**
- * Registers every operation of the vendor document not in `skip` (the
- * operations registered with their own schemas), through the same pipeline:
- * stateful where `stateful` has a handler, answered from the document otherwise.
+ * Serves every operation of `table` through the pipeline (steering, key and
+ * bucket, handler, journal) behind one catch-all route, which every request
+ * no other route takes reaches: the operation is found in the table's router,
+ * built once per process, so an instance starts without a route per operation.
+ * A path of the document asked with a method it does not take answers 405;
+ * any other request goes to `known` (a 405 for the app's own paths, or 404).
  */
 export function registerContractOperations(
   app: FastifyInstance,
   mock: MockContext,
-  stateful: StatefulHandlers,
-  skip: ReadonlySet<string>,
+  table: VendorTable,
+  known: KnownRoutes,
 ): void {
   // Multipart bodies arrive whole, within the body limit, and are read by the operation that takes them.
   if (!app.hasContentTypeParser('multipart/form-data')) {
     app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   }
-  const operations = vendorOperations()
-    .filter((operation) => !skip.has(operation.key))
-    .map((operation) => contractOperation(mock, operation, stateful));
-  registerOperations(app, mock, operations);
+  decoratePipeline(app);
+  if (!app.hasRequestDecorator('vendorEntry')) app.decorateRequest('vendorEntry', null);
+  // Each operation's steering and key check, made for this instance on its first request.
+  const gates = new Map<VendorEntry, onRequestHookHandler>();
+  const gateFor = (entry: VendorEntry): onRequestHookHandler => {
+    let gate = gates.get(entry);
+    if (gate) return gate;
+    const steer = steeringHook(mock, entry.needs);
+    const guard = apiKeyGuardHook(mock, entry.needs.errors);
+    gate = function vendorGate(request, reply, done) {
+      steer.call(this, request, reply, () => guard.call(this, request, reply, done));
+    };
+    gates.set(entry, gate);
+    return gate;
+  };
+  const dispatch: onRequestHookHandler = function dispatch(request, reply, done) {
+    const match = table.find(request.url);
+    if (!match) return known.answer(request, reply);
+    if ('tooLong' in match) {
+      return void sendMalformedRequest(reply, request.url, `'${match.tooLong}' is exceeding the max param length`);
+    }
+    const { path, params } = match;
+    const entry = path.methods.get(request.method) ?? (request.method === 'HEAD' ? path.methods.get('GET') : undefined);
+    if (!entry) return void sendMethodNotAllowed(request, reply, path.allow);
+    request.params = params;
+    request.vendorEntry = entry;
+    request.errorBody = entry.needs.errors;
+    if (entry.bodyTypes) request.bodyTypes = entry.bodyTypes;
+    gateFor(entry).call(this, request, reply, done);
+  };
+  const journal = journalHook(mock);
+  app.route({
+    method: app.supportedMethods as HTTPMethods[],
+    url: '/*',
+    schema: { hide: true },
+    exposeHeadRoute: false,
+    // Before the body is parsed: an unknown path answers 404 (or 405) whatever body it came with.
+    onRequest: dispatch,
+    preValidation: captureBodyHook,
+    // Only what reached an operation is journaled: a 404 or 405 here never is.
+    onResponse: function journalVendor(request, reply, done) {
+      if (request.vendorEntry) return journal.call(this, request, reply, done);
+      done();
+    },
+    handler: (request, reply) => answer(mock, request.vendorEntry!, request, reply),
+  });
 }

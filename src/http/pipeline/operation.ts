@@ -107,6 +107,17 @@ export function defineOperation<S extends OperationSchemas>(operation: Operation
   return operation as unknown as Operation;
 }
 
+/** What the pipeline's hooks keep on a request, declared once per app. */
+export function decoratePipeline(app: FastifyInstance): void {
+  if (!app.hasPlugin('error-envelope')) throw new Error('register the error-envelope plugin before the operations');
+  if (app.hasRequestDecorator('forced')) return;
+  app.decorateRequest('apiKey', undefined);
+  app.decorateRequest('keyFingerprint', undefined);
+  app.decorateRequest('forced', false);
+  app.decorateRequest('faultId', null);
+  app.decorateRequest('journalBody', null);
+}
+
 const KEY_SECURITY = [{ api_key_header: [] }];
 
 /**
@@ -117,14 +128,7 @@ const KEY_SECURITY = [{ api_key_header: [] }];
  * builds anew on every access.
  */
 export function registerOperations(app: FastifyInstance, mock: MockContext, operations: readonly Operation[]): void {
-  if (!app.hasPlugin('error-envelope')) throw new Error('register the error-envelope plugin before the operations');
-  if (!app.hasRequestDecorator('forced')) {
-    app.decorateRequest('apiKey', undefined);
-    app.decorateRequest('keyFingerprint', undefined);
-    app.decorateRequest('forced', false);
-    app.decorateRequest('faultId', null);
-    app.decorateRequest('journalBody', null);
-  }
+  decoratePipeline(app);
   const envelopeGuard = apiKeyGuardHook(mock);
   const journal = journalHook(mock);
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -4,6 +4,11 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { JSON_CONTENT_TYPE, MESSAGES, quoted, sendError as sendEnvelope } from '../errors.js';
 
 declare module 'fastify' {
+  /** Set on a request answered by a route that serves several operations: what its config would say. */
+  interface FastifyRequest {
+    bodyTypes?: readonly string[];
+    errorBody?: (status: number, message?: string) => string;
+  }
   interface FastifyContextConfig {
     /** The body types a route takes, named in its 415; application/json when not given. */
     bodyTypes?: readonly string[];
@@ -14,7 +19,8 @@ declare module 'fastify' {
 
 /** Why a body was refused, and what to send instead. */
 function unsupportedMediaType(request: FastifyRequest): string {
-  const takes = `this route takes ${(request.routeOptions.config.bodyTypes ?? ['application/json']).join(', ')}`;
+  const types = request.bodyTypes ?? request.routeOptions.config.bodyTypes ?? ['application/json'];
+  const takes = `this route takes ${types.join(', ')}`;
   const sent = request.headers['content-type'];
   if (sent === undefined) return `A body needs a content-type: ${takes}.`;
   return `Unsupported content-type "${quoted(sent)}": ${takes}.`;
@@ -27,13 +33,15 @@ function unsupportedMediaType(request: FastifyRequest): string {
  */
 export default fp(
   async function errorEnvelope(app: FastifyInstance) {
+    app.decorateRequest('bodyTypes', undefined);
+    app.decorateRequest('errorBody', undefined);
     app.setNotFoundHandler((request, reply) => {
       sendEnvelope(reply, 404, `No route for ${quoted(request.method)} ${quoted(request.url.split('?')[0]!)}.`);
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       // In the route's own error shape where it declares one.
-      const render = request.routeOptions.config.errorBody;
+      const render = request.errorBody ?? request.routeOptions.config.errorBody;
       const sendError = (_reply: typeof reply, status: number, message: string) =>
         render
           ? reply.code(status).type(JSON_CONTENT_TYPE).send(render(status, message))
