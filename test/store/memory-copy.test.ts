@@ -10,7 +10,7 @@ t.test('in-memory stores are copies: what one writes, another never sees', async
   t.teardown(() => (a.close(), b.close()));
   a.write((w) => w.insertAccount('acme'));
   t.same(
-    a.counts().map((c) => c.account_id),
+    a.counts().map((c) => c.id),
     ['acme'],
   );
   t.same(b.counts(), [], 'the second store is still empty');
