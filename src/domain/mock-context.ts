@@ -13,6 +13,10 @@ import type { NewSession } from '../store/sessions-store.js';
 import { BucketRegistry, type RateLimit } from './token-bucket.js';
 import { loadFixtures, type FixtureSource, type LoadSummary } from '../fixture-loader/fixture-loader.js';
 import type { Store } from '../store/store.js';
+import type { TableCopy } from '../store/table-copy.js';
+
+/** The largest in-memory store reset keeps a copy of (a copy doubles it); a larger one reloads its fixtures. */
+const RESET_COPY_MAX_BYTES = 32 * 1024 * 1024;
 
 export interface MockOptions {
   store: Store;
@@ -58,6 +62,8 @@ export class MockContext {
   closing = false;
   /** When the start-up fixtures were first loaded: reset reloads them as of then. */
   #startupLoadedAt: number | undefined;
+  /** The store as the first reset left it, and what that reset loaded. */
+  #startupCopy: { tables: TableCopy; summary: LoadSummary } | undefined;
 
   constructor(options: MockOptions) {
     this.store = options.store;
@@ -117,15 +123,28 @@ export class MockContext {
     this.buckets.clear();
   }
 
-  /** Back to the start-up fixtures, in one transaction: no reader sees a half-loaded store. */
+  /**
+   * Back to the start-up fixtures, in one transaction: no reader sees a
+   * half-loaded store. In memory, the first reset keeps a copy of every table
+   * as it loaded them, and later ones put that copy back (docs/fixtures.md).
+   */
   reset(): LoadSummary {
+    const copy = this.#startupCopy;
     const summary = this.store.write((w) => {
+      if (copy) {
+        copy.tables.restore();
+        return copy.summary;
+      }
       w.wipe();
       // Generated created_at is "set on first insert and kept": reload as of the first load.
       return loadFixtures(this.store, this.startupFixtures, { now: this.#startupLoadedAt ?? this.clock.now() });
     });
     this.buckets.clear();
-    return summary;
+    if (!copy) {
+      const tables = this.store.copyTables(RESET_COPY_MAX_BYTES);
+      if (tables) this.#startupCopy = { tables, summary };
+    }
+    return structuredClone(summary);
   }
 }
 

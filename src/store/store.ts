@@ -3,6 +3,7 @@ import { migrations as defaultMigrations } from './migrations.js';
 import type { AccountCounts, ApiKeyRow, DownloadRow, DownloadUpsert, DownloadWithContent, SessionRow } from './rows.js';
 import { SessionsStore, type AccountLimits, type SessionUpsert } from './sessions-store.js';
 import { SessionRuleStore, type SessionRuleWriter } from './session-rules-store.js';
+import { TableCopy } from './table-copy.js';
 
 export type { AccountCounts, ApiKeyRow, DownloadRow, DownloadUpsert, DownloadWithContent, SessionRow } from './rows.js';
 
@@ -214,6 +215,11 @@ export class Store {
 
   downloadSessionId(id: string): string | undefined {
     return this.#stmts.downloadOwner.get(id)?.session_id;
+  }
+
+  /** A copy of every table to go back to, for an in-memory store of at most `maxBytes` (TableCopy). */
+  copyTables(maxBytes: number): TableCopy | undefined {
+    return this.db.memory ? TableCopy.take(this.db, maxBytes) : undefined;
   }
 
   counts(): AccountCounts[] {
