@@ -91,16 +91,31 @@ export function requestSchemas(part: RequestPart): { components: SchemaNode; sch
   return { components: { $id: REF_BASE, components: lenientSchema(vendorDocument().components) }, schemas };
 }
 
-type Validators = Record<RequestPart, Readonly<Record<string, ValidateFunction | undefined>>>;
+/** Where the build writes each operation's compiled checks (scripts/build-validators.mjs). */
+export const CHECKS_DIR = join(PACKAGE_ROOT, 'dist', 'contract', 'checks');
 
-// Written by scripts/build-validators.mjs.
-const VALIDATORS_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'request-validators.cjs');
-let validators: Validators | undefined;
+/** The file of an operation's checks: `POST /v1/sessions/{sessionId}/goto` → `POST.v1.sessions.-sessionId-.goto.cjs`. */
+export function checksFile(key: string): string {
+  return `${key.replace(/[{}]/g, '-').replace(/[ /]+/g, '.')}.cjs`;
+}
 
-/** The compiled checks, loaded on the first request that needs one, never at start; once per process. */
-function loadValidators(): Validators {
-  validators ??= createRequire(VALIDATORS_PATH)(VALIDATORS_PATH) as Validators;
-  return validators;
+interface OperationChecks {
+  key: string;
+  query?: ValidateFunction;
+  body?: ValidateFunction;
+}
+const loaded = new Map<string, OperationChecks>();
+const requireCheck = createRequire(join(PACKAGE_ROOT, 'package.json'));
+
+/** An operation's compiled checks, loaded on its first request that needs one, never at start; once per process. */
+function checksFor(operation: VendorOperation): OperationChecks {
+  let checks = loaded.get(operation.key);
+  if (checks) return checks;
+  const file = join(CHECKS_DIR, checksFile(operation.key));
+  checks = requireCheck(file) as OperationChecks;
+  if (checks.key !== operation.key) throw new Error(`${file} checks ${checks.key}, not ${operation.key}: rebuild`);
+  loaded.set(operation.key, checks);
+  return checks;
 }
 
 /** `"a.b[0].c"`: an Ajv instance path as a reader names the field. */
@@ -133,12 +148,12 @@ export function requestProblem(
   body: unknown,
   bodyPresent: boolean,
 ): string | undefined {
-  const checks = loadValidators();
-  const checkQuery = checks.query[operation.key];
-  if (checkQuery && !checkQuery(query)) return `Invalid query: ${describe('query', checkQuery.errors![0]!)}`;
+  const hasQuery = operation.parameters.some((p) => p.in === 'query');
+  if (!hasQuery && !operation.body) return undefined;
+  const checks = checksFor(operation);
+  if (checks.query && !checks.query(query)) return `Invalid query: ${describe('query', checks.query.errors![0]!)}`;
   if (!operation.body) return undefined;
   if (!bodyPresent) return operation.body.required ? 'Invalid request: the request body is required.' : undefined;
-  const checkBody = checks.body[operation.key];
-  if (checkBody && !checkBody(body)) return `Invalid request body: ${describe('body', checkBody.errors![0]!)}`;
+  if (checks.body && !checks.body(body)) return `Invalid request body: ${describe('body', checks.body.errors![0]!)}`;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from './lazy-statements.js';
 
 export interface PageRow {
   session_id: string;
@@ -54,7 +55,7 @@ export interface ActivityRow {
 
 /**
  * The statements behind the session controls (migration 5's tables), prepared
- * once on the store's connection. Kept out of `Store`, which holds the
+ * on first use on the store's connection. Kept out of `Store`, which holds the
  * downloads' hot path. Its writes do not bump `Store.generation`: nothing it
  * writes is in the caches that generation guards (downloads and keys).
  */
@@ -64,55 +65,56 @@ export class ControlsStore {
 
   constructor(db: Database.Database) {
     this.#db = db;
+    const prepare = preparer(db);
     this.#s = {
-      pages: db.prepare<[string], PageRow>('SELECT * FROM session_pages WHERE session_id = ? ORDER BY position'),
-      upsertPage: db.prepare<[string, string, number, string, string]>(
+      pages: prepare<[string], PageRow>('SELECT * FROM session_pages WHERE session_id = ? ORDER BY position'),
+      upsertPage: prepare<[string, string, number, string, string]>(
         `INSERT INTO session_pages (session_id, id, position, url, title) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (session_id, id) DO UPDATE SET url = excluded.url, title = excluded.title`,
       ),
-      controls: db.prepare<[string], ControlsRow>('SELECT * FROM session_controls WHERE session_id = ?'),
-      ensureControls: db.prepare<[string]>(
+      controls: prepare<[string], ControlsRow>('SELECT * FROM session_controls WHERE session_id = ?'),
+      ensureControls: prepare<[string]>(
         'INSERT INTO session_controls (session_id) VALUES (?) ON CONFLICT (session_id) DO NOTHING',
       ),
-      setClipboard: db.prepare<[string, string]>('UPDATE session_controls SET clipboard = ? WHERE session_id = ?'),
-      setSelection: db.prepare<[string, string]>('UPDATE session_controls SET selection = ? WHERE session_id = ?'),
-      setAgentPaused: db.prepare<[number, string]>('UPDATE session_controls SET agent_paused = ? WHERE session_id = ?'),
-      insertUpload: db.prepare<[string, string, string, number, Buffer, number]>(
+      setClipboard: prepare<[string, string]>('UPDATE session_controls SET clipboard = ? WHERE session_id = ?'),
+      setSelection: prepare<[string, string]>('UPDATE session_controls SET selection = ? WHERE session_id = ?'),
+      setAgentPaused: prepare<[number, string]>('UPDATE session_controls SET agent_paused = ? WHERE session_id = ?'),
+      insertUpload: prepare<[string, string, string, number, Buffer, number]>(
         `INSERT INTO session_uploads (session_id, file_name, content_type, size, content, uploaded_at)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      uploads: db.prepare<[string], UploadRow>('SELECT * FROM session_uploads WHERE session_id = ? ORDER BY seq'),
-      recordings: db.prepare<[string], RecordingRow>(
+      uploads: prepare<[string], UploadRow>('SELECT * FROM session_uploads WHERE session_id = ? ORDER BY seq'),
+      recordings: prepare<[string], RecordingRow>(
         'SELECT * FROM session_recordings WHERE session_id = ? ORDER BY is_primary DESC, id',
       ),
-      ensureRecording: db.prepare<[string, string, number, number]>(
+      ensureRecording: prepare<[string, string, number, number]>(
         `INSERT INTO session_recordings (id, session_id, is_primary, started_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
-      pauseRecording: db.prepare<[number, string]>(
+      pauseRecording: prepare<[number, string]>(
         'UPDATE session_recordings SET paused_at = ? WHERE id = ? AND paused_at IS NULL AND deleted_at IS NULL',
       ),
-      resumeRecording: db.prepare<[number, string]>(
+      resumeRecording: prepare<[number, string]>(
         `UPDATE session_recordings SET paused_ms = paused_ms + (? - paused_at), paused_at = NULL
           WHERE id = ? AND paused_at IS NOT NULL AND deleted_at IS NULL`,
       ),
-      deleteRecording: db.prepare<[number, string]>(
+      deleteRecording: prepare<[number, string]>(
         'UPDATE session_recordings SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL',
       ),
-      upsertAgentFile: db.prepare<[string, string, number, string, number, Buffer | null]>(
+      upsertAgentFile: prepare<[string, string, number, string, number, Buffer | null]>(
         `INSERT INTO session_agent_files (session_id, name, size, type, last_modified, content)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (session_id, name) DO UPDATE SET
            size = excluded.size, type = excluded.type,
            last_modified = excluded.last_modified, content = excluded.content`,
       ),
-      agentFiles: db.prepare<[string], AgentFileRow>(
+      agentFiles: prepare<[string], AgentFileRow>(
         'SELECT * FROM session_agent_files WHERE session_id = ? ORDER BY name',
       ),
-      insertActivity: db.prepare<[string, number, string, string]>(
+      insertActivity: prepare<[string, number, string, string]>(
         'INSERT INTO session_activity (session_id, at, kind, detail) VALUES (?, ?, ?, ?)',
       ),
-      activity: db.prepare<[string], ActivityRow>('SELECT * FROM session_activity WHERE session_id = ? ORDER BY seq'),
+      activity: prepare<[string], ActivityRow>('SELECT * FROM session_activity WHERE session_id = ? ORDER BY seq'),
     };
   }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from './lazy-statements.js';
 
 /** What a rule asks of a session; an absent condition holds for every session. */
 export interface RuleCondition {
@@ -41,7 +42,7 @@ export interface SessionRuleWriter {
   markFired(sessionId: string, ruleId: string): void;
 }
 
-/** The prepared statements behind session rules, created once with the store. */
+/** The statements behind session rules, prepared on first use. */
 export class SessionRuleStore {
   readonly writer: SessionRuleWriter;
   readonly #rulesOf;
@@ -49,33 +50,34 @@ export class SessionRuleStore {
   readonly #firedOf;
 
   constructor(db: Database.Database) {
+    const prepare = preparer(db);
     // rowid order: the order in which rules were first loaded.
-    this.#rulesOf = db.prepare<[string], RuleRecord>(
+    this.#rulesOf = prepare<[string], RuleRecord>(
       'SELECT id, when_tags, when_url FROM session_rules WHERE account_id = ? ORDER BY rowid',
     );
-    this.#downloadsOf = db.prepare<[string], RuleDownloadRecord>(
+    this.#downloadsOf = prepare<[string], RuleDownloadRecord>(
       `SELECT rule_id, item, original_download_url, origin_url, suggested_file_name, original_file_name,
               duration, size, content_type, content, after_ms
          FROM session_rule_downloads WHERE account_id = ? ORDER BY rule_id, item`,
     );
-    this.#firedOf = db.prepare<[string], { rule_id: string }>(
+    this.#firedOf = prepare<[string], { rule_id: string }>(
       'SELECT rule_id FROM session_rule_firings WHERE session_id = ?',
     );
-    const upsert = db.prepare<[string, string, string | null, string | null]>(
+    const upsert = prepare<[string, string, string | null, string | null]>(
       `INSERT INTO session_rules (account_id, id, when_tags, when_url) VALUES (?, ?, ?, ?)
        ON CONFLICT (account_id, id) DO UPDATE SET when_tags = excluded.when_tags, when_url = excluded.when_url`,
     );
-    const clearDownloads = db.prepare<[string, string]>(
+    const clearDownloads = prepare<[string, string]>(
       'DELETE FROM session_rule_downloads WHERE account_id = ? AND rule_id = ?',
     );
-    const insertDownload = db.prepare<RuleDownloadRecord & { account_id: string }>(
+    const insertDownload = prepare<RuleDownloadRecord & { account_id: string }>(
       `INSERT INTO session_rule_downloads (account_id, rule_id, item, original_download_url, origin_url,
                                            suggested_file_name, original_file_name, duration, size,
                                            content_type, content, after_ms)
        VALUES (@account_id, @rule_id, @item, @original_download_url, @origin_url, @suggested_file_name,
                @original_file_name, @duration, @size, @content_type, @content, @after_ms)`,
     );
-    const fire = db.prepare<[string, string]>(
+    const fire = prepare<[string, string]>(
       'INSERT INTO session_rule_firings (session_id, rule_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
     );
     this.writer = {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { preparer } from './lazy-statements.js';
 
 export type SessionStatus = 'running' | 'completed' | 'failed';
 
@@ -57,8 +58,8 @@ export interface AsyncRequestRow {
 }
 
 /**
- * The statements of the session lifecycle, prepared once when the store
- * opens. Writes that change what a cache may hold run through `transact`
+ * The statements of the session lifecycle, each prepared on first use.
+ * Writes that change what a cache may hold run through `transact`
  * (the store's write, which bumps its generation); `touch` alone does not.
  */
 export class SessionsStore {
@@ -68,18 +69,19 @@ export class SessionsStore {
     db: Database.Database,
     private readonly transact: <T>(fn: () => T) => T,
   ) {
+    const prepare = preparer(db);
     this.#s = {
-      byId: db.prepare<[string], SessionRecord>('SELECT * FROM sessions WHERE id = ?'),
-      byAccount: db.prepare<[string], SessionRecord>(
+      byId: prepare<[string], SessionRecord>('SELECT * FROM sessions WHERE id = ?'),
+      byAccount: prepare<[string], SessionRecord>(
         'SELECT * FROM sessions WHERE account_id = ? ORDER BY created_at, id',
       ),
-      account: db.prepare<[string], AccountRecord>(
+      account: prepare<[string], AccountRecord>(
         `SELECT id, credits, credits_spent, session_limit_count, session_limit_seconds FROM accounts WHERE id = ?`,
       ),
-      spend: db.prepare<[number, string]>('UPDATE accounts SET credits_spent = credits_spent + ? WHERE id = ?'),
+      spend: prepare<[number, string]>('UPDATE accounts SET credits_spent = credits_spent + ? WHERE id = ?'),
       // Creations of the account after a time: sessions created directly,
       // and async requests (counted when made, not when their row appears).
-      creationsSince: db.prepare<[string, number, string, number], { created_at: number }>(
+      creationsSince: prepare<[string, number, string, number], { created_at: number }>(
         `SELECT created_at FROM sessions
           WHERE account_id = ? AND origin = 'api' AND created_at > ?
             AND id NOT IN (SELECT session_id FROM async_requests)
@@ -87,7 +89,7 @@ export class SessionsStore {
          SELECT created_at FROM async_requests WHERE account_id = ? AND created_at > ?
          ORDER BY created_at`,
       ),
-      insert: db.prepare<NewSession>(
+      insert: prepare<NewSession>(
         `INSERT INTO sessions (id, account_id, created_at, status, tags, configuration, domains, origin,
                                api_key_name, credits_used, last_activity_at, idle_timeout_minutes,
                                max_duration_minutes, ends_at)
@@ -95,34 +97,34 @@ export class SessionsStore {
                  @api_key_name, @credits_used, @last_activity_at, @idle_timeout_minutes,
                  @max_duration_minutes, @ends_at)`,
       ),
-      anyDue: db.prepare<[number, number], { due: number }>(
+      anyDue: prepare<[number, number], { due: number }>(
         `SELECT EXISTS (SELECT 1 FROM sessions WHERE status = 'running' AND ends_at <= ?)
              OR EXISTS (SELECT 1 FROM async_requests WHERE materialized = 0 AND ready_at <= ?) AS due`,
       ),
-      endDue: db.prepare<[number]>(
+      endDue: prepare<[number]>(
         `UPDATE sessions SET status = 'completed', ended_at = ends_at WHERE status = 'running' AND ends_at <= ?`,
       ),
-      end: db.prepare<[number, string]>(
+      end: prepare<[number, string]>(
         `UPDATE sessions SET status = 'completed', ended_at = ? WHERE id = ? AND status = 'running'`,
       ),
-      endAll: db.prepare<[number, string]>(
+      endAll: prepare<[number, string]>(
         `UPDATE sessions SET status = 'completed', ended_at = ? WHERE account_id = ? AND status = 'running'`,
       ),
-      touch: db.prepare<[number, number | null, string]>(
+      touch: prepare<[number, number | null, string]>(
         `UPDATE sessions SET last_activity_at = ?, ends_at = ? WHERE id = ? AND status = 'running'`,
       ),
-      setDomains: db.prepare<[string, string]>('UPDATE sessions SET domains = ? WHERE id = ?'),
-      insertAsync: db.prepare<Omit<AsyncRequestRow, 'materialized'>>(
+      setDomains: prepare<[string, string]>('UPDATE sessions SET domains = ? WHERE id = ?'),
+      insertAsync: prepare<Omit<AsyncRequestRow, 'materialized'>>(
         `INSERT INTO async_requests (request_id, account_id, session_id, configuration, api_key_name,
                                      created_at, ready_at)
          VALUES (@request_id, @account_id, @session_id, @configuration, @api_key_name, @created_at, @ready_at)`,
       ),
-      runningIds: db.prepare<[], { id: string }>("SELECT id FROM sessions WHERE status = 'running'"),
-      asyncById: db.prepare<[string], AsyncRequestRow>('SELECT * FROM async_requests WHERE request_id = ?'),
-      dueAsync: db.prepare<[number], AsyncRequestRow>(
+      runningIds: prepare<[], { id: string }>("SELECT id FROM sessions WHERE status = 'running'"),
+      asyncById: prepare<[string], AsyncRequestRow>('SELECT * FROM async_requests WHERE request_id = ?'),
+      dueAsync: prepare<[number], AsyncRequestRow>(
         'SELECT * FROM async_requests WHERE materialized = 0 AND ready_at <= ? ORDER BY ready_at, request_id',
       ),
-      materialized: db.prepare<[string]>('UPDATE async_requests SET materialized = 1 WHERE request_id = ?'),
+      materialized: prepare<[string]>('UPDATE async_requests SET materialized = 1 WHERE request_id = ?'),
     };
   }
 

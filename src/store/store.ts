@@ -4,6 +4,7 @@ import type { AccountCounts, ApiKeyRow, DownloadRow, DownloadUpsert, DownloadWit
 import { SessionsStore, type AccountLimits, type SessionUpsert } from './sessions-store.js';
 import { SessionRuleStore, type SessionRuleWriter } from './session-rules-store.js';
 import { TableCopy } from './table-copy.js';
+import { preparer } from './lazy-statements.js';
 
 export type { AccountCounts, ApiKeyRow, DownloadRow, DownloadUpsert, DownloadWithContent, SessionRow } from './rows.js';
 
@@ -83,7 +84,7 @@ export interface StoreOptions {
  */
 export class Store {
   readonly db: Database.Database;
-  /** The session lifecycle's statements (prepared here, once, like the rest). */
+  /** The session lifecycle's statements (each prepared on first use, like the rest). */
   readonly sessions: SessionsStore;
   #generation = 0;
   readonly #stmts;
@@ -127,26 +128,26 @@ export class Store {
   }
 
   #prepare() {
-    const db = this.db;
+    const prepare = preparer(this.db);
     return {
-      keyByHash: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?'),
-      sessionById: db.prepare<[string], SessionRow>('SELECT id, account_id, created_at FROM sessions WHERE id = ?'),
-      downloadsBySession: db.prepare<[string], DownloadRow>(
+      keyByHash: prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE key_hash = ?'),
+      sessionById: prepare<[string], SessionRow>('SELECT id, account_id, created_at FROM sessions WHERE id = ?'),
+      downloadsBySession: prepare<[string], DownloadRow>(
         `SELECT id, session_id, original_download_url, origin_url, suggested_file_name, original_file_name,
                 duration, size, created_at, content_type, etag, visible_from
            FROM downloads WHERE session_id = ? ORDER BY created_at, id`,
       ),
-      downloadById: db.prepare<[string], DownloadWithContent>('SELECT * FROM downloads WHERE id = ?'),
-      downloadOwner: db.prepare<[string], { session_id: string }>('SELECT session_id FROM downloads WHERE id = ?'),
+      downloadById: prepare<[string], DownloadWithContent>('SELECT * FROM downloads WHERE id = ?'),
+      downloadOwner: prepare<[string], { session_id: string }>('SELECT session_id FROM downloads WHERE id = ?'),
       // An entry without limits keeps those an earlier one gave (loads merge, never delete).
-      insertAccount: db.prepare<[string, number | null, number | null, number | null]>(
+      insertAccount: prepare<[string, number | null, number | null, number | null]>(
         `INSERT INTO accounts (id, credits, session_limit_count, session_limit_seconds) VALUES (?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            credits = COALESCE(excluded.credits, credits),
            session_limit_count = COALESCE(excluded.session_limit_count, session_limit_count),
            session_limit_seconds = COALESCE(excluded.session_limit_seconds, session_limit_seconds)`,
       ),
-      upsertKey: db.prepare<[string, string, string, number | null, number | null, string | null]>(
+      upsertKey: prepare<[string, string, string, number | null, number | null, string | null]>(
         `INSERT INTO api_keys (key_hash, fingerprint, account_id, rate_capacity, rate_refill_per_second, name)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (key_hash) DO UPDATE SET
@@ -156,7 +157,7 @@ export class Store {
       ),
       // created_at: the given one, else kept from the first insert. status
       // only on the first insert: after that it is run-time state (--db).
-      upsertSession: db.prepare<Required<SessionUpsert>>(
+      upsertSession: prepare<Required<SessionUpsert>>(
         `INSERT INTO sessions (id, account_id, created_at, status, tags)
          VALUES (@id, @account_id, COALESCE(@created_at, @default_created_at), @status, @tags)
          ON CONFLICT (id) DO UPDATE SET created_at = COALESCE(@created_at, sessions.created_at), tags = @tags`,
@@ -164,7 +165,7 @@ export class Store {
       // Positional parameters (faster to bind than named ones, which matters
       // at 100k rows). The WHERE keeps a download from moving to another
       // session: such a row reports 0 changes.
-      upsertDownload: db.prepare<DownloadParams>(
+      upsertDownload: prepare<DownloadParams>(
         `INSERT INTO downloads (id, session_id, original_download_url, origin_url, suggested_file_name,
                                 original_file_name, duration, size, created_at, content_type, content, etag,
                                 visible_from)
@@ -183,7 +184,7 @@ export class Store {
            visible_from = excluded.visible_from
          WHERE downloads.session_id = excluded.session_id`,
       ),
-      counts: db.prepare<[], AccountCounts>(
+      counts: prepare<[], AccountCounts>(
         `SELECT a.id,
                 (SELECT COUNT(*) FROM api_keys k WHERE k.account_id = a.id) AS api_keys,
                 (SELECT COUNT(*) FROM sessions s WHERE s.account_id = a.id) AS sessions,
