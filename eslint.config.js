@@ -19,8 +19,8 @@ export default tseslint.config(
     },
   },
   {
-    // The bundle's loader is CommonJS: it compiles chunks the way require does.
-    files: ['scripts/**/*.cjs'],
+    // CommonJS: the bundle's loader compiles chunks the way require does; ts-node requires its transpiler.
+    files: ['scripts/**/*.cjs', 'test/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', process: 'readonly' },

@@ -4,8 +4,7 @@ import Anchorbrowser, { NotFoundError, BadRequestError, AuthenticationError } fr
 import { startMockServer, type FixtureDocument, type MockServer } from '../../src/index.js';
 import { T0 } from '../helpers/app.js';
 import { rejectionOf } from '../helpers/rejection.js';
-import { vendorResponseProblems } from '../helpers/contract.js';
-import { declaredMediaTypes, declaredStatuses } from '../helpers/vendor-contract.js';
+import { declaredMediaTypes, declaredStatuses, vendorProblems } from '../helpers/vendor-contract.js';
 
 // Every method the official SDK (0.16.3) has under client.sessions, once with
 // only its required parameters and once with all of them, then the session
@@ -38,7 +37,7 @@ async function startWorld(t: Test): Promise<World> {
 }
 
 function expectVendor(t: Test, method: string, path: string, body: unknown, status = 200) {
-  t.same(vendorResponseProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
+  t.same(vendorProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
 }
 
 interface RawAnswer {
@@ -345,12 +344,12 @@ t.test('the session operations the SDK lacks, over raw HTTP', async (t) => {
   t.equal(pending.status, 200);
   // The document: `session` is absent until the session exists, and its `error` only says why one failed.
   const absent = { closed: true, absent: ['data.session', 'data.session.error'] };
-  t.same(vendorResponseProblems('GET', statusPath, 200, pending.json, absent), [], 'pending, valid');
+  t.same(vendorProblems('GET', statusPath, 200, pending.json, absent), [], 'pending, valid');
   t.match(pending.json, { data: { status: 'pending' } });
   mock.clock.advance(1500);
   const ready = await raw(mock, 'GET', `/v1/sessions/async/${requestId}/status`);
   t.equal(ready.status, 200);
-  t.same(vendorResponseProblems('GET', statusPath, 200, ready.json, absent), [], 'ready, valid');
+  t.same(vendorProblems('GET', statusPath, 200, ready.json, absent), [], 'ready, valid');
   const readyId = (ready.json as { data: { status: string; session: { session_id: string } } }).data;
   t.equal(readyId.status, 'ready');
   t.equal((await client.sessions.retrieve(readyId.session.session_id)).data?.status, 'running');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import YAML from 'yaml';
 
@@ -53,58 +53,50 @@ export const yamlOperations: YamlOperation[] = Object.entries(vendorYaml.paths).
 export const DOCUMENTED_OMISSIONS: Readonly<Record<string, readonly string[]>> = {};
 
 /**
- * A schema in closed mode: every declared property required, recursively;
- * `nullable` admits null (the document is OpenAPI 3.1 but still writes the
- * 3.0 keyword).
+ * The document as ajv reads it: FlatErrorResponse defined, refs pointed at
+ * this copy, and the 3.0 keyword `nullable` in the 3.1 form: a null added
+ * to a string `type` (an `enum` still has to list null to allow it), or
+ * `anyOf` null beside a `$ref`, `allOf`, `oneOf` or `anyOf`.
  */
-export function closedSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closedSchema);
-  if (node === null || typeof node !== 'object') return node;
-  const source = node as Node;
-  const out: Node = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (key === 'nullable' || key === 'example' || key === 'examples' || key === 'discriminator') continue;
-    if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#/, 'vendor#');
-    else if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(value as Node).map(([k, v]) => [k, closedSchema(v)]));
-      out.required = Object.keys(value as Node);
-    } else if (key === 'required') continue;
-    else out[key] = closedSchema(value);
-  }
-  if (source.nullable === true) {
-    if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
-    if (out.$ref || out.allOf || out.oneOf) return { anyOf: [{ type: 'null' }, out] };
-  }
-  return out;
-}
-
-/** As the document declares it, only repaired: FlatErrorResponse defined, refs pointed at this copy. */
-function openSchema(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(openSchema);
+function normalize(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normalize);
   if (node === null || typeof node !== 'object') return node;
   const out: Node = {};
   for (const [key, value] of Object.entries(node as Node)) {
-    if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#/, 'open#');
+    if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#/, 'vendor#');
     else if (key === 'properties')
-      out.properties = Object.fromEntries(Object.entries(value as Node).map(([k, v]) => [k, openSchema(v)]));
-    else if (key !== 'example' && key !== 'examples' && key !== 'discriminator') out[key] = openSchema(value);
+      out.properties = Object.fromEntries(Object.entries(value as Node).map(([k, v]) => [k, normalize(v)]));
+    else if (!['nullable', 'example', 'examples', 'discriminator'].includes(key)) out[key] = normalize(value);
   }
-  if ((node as Node).nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
+  if ((node as Node).nullable !== true) return out;
+  if (typeof out.type === 'string') return { ...out, type: [out.type, 'null'] };
+  if (out.$ref || out.allOf || out.oneOf || out.anyOf) return { anyOf: [{ type: 'null' }, out] };
   return out;
 }
 
-const schemas = { ...vendorYaml.components.schemas, FlatErrorResponse: FLAT_ERROR_RESPONSE };
+const components = normalize({ ...vendorYaml.components.schemas, FlatErrorResponse: FLAT_ERROR_RESPONSE }) as Record<
+  string,
+  Node
+>;
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
-ajv.addSchema({ $id: 'vendor', components: { schemas: closedSchema(schemas) } });
-ajv.addSchema({ $id: 'open', components: { schemas: openSchema(schemas) } });
+ajv.addSchema({ $id: 'vendor', components: { schemas: components } });
 
-const compiled = new Map<string, ValidateFunction>();
-function validator(cacheKey: string, schema: () => unknown): ValidateFunction {
-  let v = compiled.get(cacheKey);
-  if (!v) compiled.set(cacheKey, (v = ajv.compile(schema() as Node)));
+const compiled = new Map<unknown, ValidateFunction>();
+function validator(schema: unknown): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) compiled.set(schema, (v = ajv.compile(schema as Node)));
   return v;
 }
+
+/** Each operation's normalized response schemas, by `METHOD /path status`. */
+const declared = new Map<string, Node>(
+  yamlOperations.flatMap((op) =>
+    Object.entries(op.raw.responses).flatMap(([status, response]) => {
+      const schema = response.content?.['application/json']?.schema;
+      return schema ? [[`${op.key} ${status}`, normalize(schema) as Node] as const] : [];
+    }),
+  ),
+);
 
 export function findOperation(method: string, path: string): YamlOperation {
   const op = yamlOperations.find((o) => o.method === method.toUpperCase() && o.path === path);
@@ -112,55 +104,109 @@ export function findOperation(method: string, path: string): YamlOperation {
   return op;
 }
 
-/** The JSON schema a status declares, or undefined where it declares none (no status, or no body). */
-export function declaredSchema(method: string, path: string, status: number): Node | undefined {
-  const response = findOperation(method, path).raw.responses[String(status)];
-  return response?.content?.['application/json']?.schema;
-}
-
 /** The error shape of a status without a declared body: ErrorResponse; FlatErrorResponse for webhooks. */
 export function familyErrorComponent(path: string): 'ErrorResponse' | 'FlatErrorResponse' {
   return path.startsWith('/v1/webhooks') ? 'FlatErrorResponse' : 'ErrorResponse';
 }
 
-function format(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => {
-    const missing = e.keyword === 'required' ? ` (${(e.params as { missingProperty: string }).missingProperty})` : '';
-    return `${e.instancePath || '/'} ${e.message ?? 'invalid'}${missing}`;
-  });
+/** `data.items[3].id` as a JSON pointer, `/data/items/3/id`. */
+const pointerOf = (path: string) =>
+  `/${path
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .join('/')}`;
+
+/** A schema with its `$ref`s followed. */
+function resolve(schema: unknown): Node {
+  let s = schema as Node | undefined;
+  while (typeof s?.$ref === 'string') s = components[s.$ref.replace(/^vendor#\/components\/schemas\//, '')];
+  return s ?? {};
 }
 
-function omitted(key: string, error: ErrorObject): boolean {
-  if (error.keyword !== 'required') return false;
-  const pointer = `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`;
-  return (DOCUMENTED_OMISSIONS[key] ?? []).some((p) => new RegExp(`^${p.replace(/\*/g, '\\d+')}$`).test(pointer));
+/** What one object level of a body declares: its problems below, the keys its schemas name, additional ones allowed. */
+interface Level {
+  problems: string[];
+  keys: Set<string>;
+  open: boolean;
+}
+
+const isObject = (body: unknown): body is Node => body !== null && typeof body === 'object' && !Array.isArray(body);
+const at = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/** Keys of `body` that no schema of its level declares (none where the level declares no property or allows more). */
+const undeclared = (level: Level, body: unknown, path: string) =>
+  level.open || level.keys.size === 0 || !isObject(body)
+    ? []
+    : Object.keys(body)
+        .filter((key) => !level.keys.has(key))
+        .map((key) => `${at(path, key)} is not declared`);
+
+/**
+ * One level of the closed-mode walk: every property its schemas declare
+ * (through `allOf`, and the `oneOf` or `anyOf` branch the body fits and fills
+ * best) is present unless `isAbsent` allows it, and each is walked in turn.
+ */
+function walkLevel(schema: unknown, body: unknown, path: string, isAbsent: (path: string) => boolean): Level {
+  const s = resolve(schema);
+  const extra = s.additionalProperties;
+  const level: Level = { problems: [], keys: new Set(), open: extra !== undefined && extra !== false };
+  const merge = (part: Level) => {
+    level.problems.push(...part.problems);
+    for (const key of part.keys) level.keys.add(key);
+    level.open ||= part.open;
+  };
+  for (const part of (s.allOf as unknown[] | undefined) ?? []) merge(walkLevel(part, body, path, isAbsent));
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const fitting = ((s[key] as unknown[] | undefined) ?? []).filter((branch) => validator(branch)(body));
+    const walked = fitting.map((branch) => walkLevel(branch, body, path, isAbsent));
+    const score = (l: Level) => l.problems.length + undeclared(l, body, path).length;
+    if (walked.length) merge(walked.reduce((best, l) => (score(l) < score(best) ? l : best)));
+  }
+  if (Array.isArray(body) && s.items) {
+    body.forEach((item, i) => level.problems.push(...closedWalk(s.items, item, `${path}[${i}]`, isAbsent)));
+  }
+  if (!isObject(body)) return level;
+  for (const [key, sub] of Object.entries((s.properties as Node | undefined) ?? {})) {
+    level.keys.add(key);
+    if (key in body) level.problems.push(...closedWalk(sub, body[key], at(path, key), isAbsent));
+    else if (!isAbsent(at(path, key))) level.problems.push(`${at(path, key)} is declared but missing`);
+  }
+  return level;
+}
+
+/** The closed-mode walk: every declared property present (see walkLevel), and none undeclared. */
+function closedWalk(schema: unknown, body: unknown, path: string, isAbsent: (path: string) => boolean): string[] {
+  const level = walkLevel(schema, body, path, isAbsent);
+  return [...level.problems, ...undeclared(level, body, path)];
 }
 
 /**
- * Problems with `body` as `METHOD path`'s `status` answer; [] if none. The
- * declared schema where the status declares a JSON body, else the family's
- * error shape with `error.code` equal to the status. `closed` requires every
- * declared property (minus DOCUMENTED_OMISSIONS).
+ * Problems with `body` as `METHOD path`'s `status` answer (the path as the
+ * document spells it); [] if none. Ajv checks it against the schema the status
+ * declares, else against the family's error shape (a status the document does
+ * not declare is answered in it), and an error's `code` must be the status.
+ * `closed` adds the closed-mode walk: every declared property present, none
+ * undeclared; `absent` lists properties (`data.session`) the document allows
+ * to be missing, DOCUMENTED_OMISSIONS those the mock leaves out.
  */
 export function vendorProblems(
   method: string,
   path: string,
   status: number,
   body: unknown,
-  options: { closed: boolean },
+  options: { closed: boolean; absent?: readonly string[] },
 ): string[] {
   const key = `${method.toUpperCase()} ${path} ${status}`;
-  const base = options.closed ? 'vendor' : 'open';
-  const schema = declaredSchema(method, path, status);
-  if (schema) {
-    const convert = options.closed ? closedSchema : openSchema;
-    const validate = validator(`${base} ${key}`, () => convert(schema));
-    const problems = validate(body) ? [] : format(validate.errors?.filter((e) => !omitted(key, e)));
-    return [...problems, ...codeProblems(status, body)];
+  findOperation(method, path);
+  const schema = declared.get(key) ?? { $ref: `vendor#/components/schemas/${familyErrorComponent(path)}` };
+  const validate = validator(schema);
+  const problems = validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
+  if (options.closed) {
+    const omitted = (DOCUMENTED_OMISSIONS[key] ?? []).map((p) => new RegExp(`^${p.replace(/\*/g, '\\d+')}$`));
+    const isAbsent = (at: string) =>
+      (options.absent ?? []).includes(at) || omitted.some((pattern) => pattern.test(pointerOf(at)));
+    problems.push(...closedWalk(schema, body, '', isAbsent));
   }
-  const component = familyErrorComponent(path);
-  const validate = validator(`${base} ${component}`, () => ({ $ref: `${base}#/components/schemas/${component}` }));
-  const problems = validate(body) ? [] : format(validate.errors);
   return [...problems, ...codeProblems(status, body)];
 }
 
@@ -184,9 +230,3 @@ export const declaredMediaTypes = (key: string, status: number) => {
   const [method, path] = key.split(' ') as [string, string];
   return Object.keys(findOperation(method, path).raw.responses[String(status)]?.content ?? {});
 };
-
-/** Problems with `body` as `METHOD /path`'s answer for `status`, in closed mode; [] if none. */
-export function closedProblems(key: string, status: number, body: unknown): string[] {
-  const [method, path] = key.split(' ') as [string, string];
-  return vendorProblems(method, path, status, body, { closed: true });
-}

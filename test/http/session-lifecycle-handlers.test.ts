@@ -2,9 +2,9 @@ import t, { type Test } from 'tap';
 import type { OperationCall, OperationResult } from '../../src/contract/stateful.js';
 import { ASYNC_READY_DELAY_MS } from '../../src/domain/sessions/session-service.js';
 import { lifecycleHandlers } from '../../src/http/operations/sessions/lifecycle.js';
-import { vendorResponseProblems } from '../helpers/contract.js';
 import { buildSessionsWorld, callOf, MINUTE, PUBLIC_URL, sentBody } from '../helpers/sessions.js';
 import type { MockContext } from '../../src/domain/mock-context.js';
+import { vendorProblems } from '../helpers/vendor-contract.js';
 
 const ACME = { id: 'acme', keyName: 'ci-key' };
 // Bodies are checked against the vendor document; the tests then read them freely.
@@ -30,7 +30,7 @@ async function call(
   const body = sentBody(result);
   const [method, path] = op.split(' ') as [string, string];
   t.same(
-    vendorResponseProblems(method, path, result.status, body, { closed: true, absent }),
+    vendorProblems(method, path, result.status, body, { closed: true, absent }),
     [],
     `${op} ${result.status} matches the document`,
   );
@@ -209,16 +209,10 @@ t.test('cdp_url follows a public URL that changes (https becomes wss)', async (t
 });
 
 t.test('closed mode catches a missing declared property (the check can fail)', async (t) => {
-  const problems = vendorResponseProblems(
-    'GET',
-    '/v1/sessions/all/status',
-    200,
-    { data: { items: [] } },
-    { closed: true },
-  );
+  const problems = vendorProblems('GET', '/v1/sessions/all/status', 200, { data: { items: [] } }, { closed: true });
   t.same(problems, ['data.count is declared but missing']);
   t.same(
-    vendorResponseProblems(
+    vendorProblems(
       'POST',
       '/v1/sessions',
       200,

@@ -38,11 +38,10 @@ function run(file: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
-/** `npm pack` in `dir`, into `dest`; the tarball's path. */
-async function pack(dir: string, dest: string, scripts: boolean): Promise<string> {
+/** `npm pack` in `dir` (which runs prepare), into `dest`; the tarball's path. */
+async function pack(dir: string, dest: string): Promise<string> {
   await mkdir(dest, { recursive: true });
-  const args = ['pack', '--json', '--pack-destination', dest, ...(scripts ? [] : ['--ignore-scripts'])];
-  const out = await run('npm', args, dir);
+  const out = await run('npm', ['pack', '--json', '--pack-destination', dest], dir);
   // npm pack --json prints the lifecycle scripts' output before the JSON when they run.
   const [info] = JSON.parse(out.slice(out.indexOf('[\n'))) as Array<{
     filename: string;
@@ -95,11 +94,20 @@ async function checkInstalled(t: Test, project: string): Promise<void> {
   t.equal(version.trim(), PACKAGE.version, 'the installed bin runs');
 }
 
-t.test('the packed tarball installs into another project: import, SDK, bin', async (t) => {
-  const scratch = await mkdtemp(join(tmpdir(), 'anchor-mock-pack-'));
+t.test('a git install builds dist/ with prepare; the tarball ships the bundle, installs and runs', async (t) => {
+  // npm installs a git dependency by cloning it, installing its dependencies,
+  // running prepare and packing the result; npm publish in a clean checkout
+  // runs prepare and packs too. This does the same, with this repo's
+  // node_modules standing in for the install (the clone is of HEAD).
+  const scratch = await mkdtemp(join(tmpdir(), 'anchor-mock-git-'));
   t.teardown(() => rm(scratch, { recursive: true, force: true }));
-  const tarball = await pack(ROOT, join(scratch, 'tarball'), false);
+  const clone = join(scratch, 'clone');
+  await run('git', ['clone', '--quiet', ROOT, clone], scratch);
+  t.notOk(readdirSync(clone).includes('dist'), 'a fresh clone has no dist/');
+  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+  const tarball = await pack(clone, join(scratch, 'tarball'));
   const listing = await run('tar', ['-tzf', tarball], scratch);
+  t.match(listing, 'package/dist/bundle/index.mjs\n', 'prepare built dist/ before packing');
   for (const file of [
     'dist/bundle/index.mjs',
     'dist/bundle/cli.cjs',
@@ -114,26 +122,6 @@ t.test('the packed tarball installs into another project: import, SDK, bin', asy
   }
   t.notMatch(listing, /package\/(src|test|bench)\//, 'ships no sources, tests or benchmarks');
   t.notMatch(listing, /package\/dist\/(cli\/main|index)\.js\n/, 'ships the bundle, not the modules it was made from');
-  await installInto(join(scratch, 'consumer'), tarball);
-  await checkInstalled(t, join(scratch, 'consumer'));
-});
-
-t.test('a git install builds dist/ with prepare: packed from a fresh clone, it installs and runs', async (t) => {
-  // npm installs a git dependency by cloning it, installing its dependencies,
-  // running prepare and packing the result: this does the same, with this
-  // repo's node_modules standing in for the install (the clone is of HEAD).
-  const scratch = await mkdtemp(join(tmpdir(), 'anchor-mock-git-'));
-  t.teardown(() => rm(scratch, { recursive: true, force: true }));
-  const clone = join(scratch, 'clone');
-  await run('git', ['clone', '--quiet', ROOT, clone], scratch);
-  t.notOk(readdirSync(clone).includes('dist'), 'a fresh clone has no dist/');
-  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
-  const tarball = await pack(clone, join(scratch, 'tarball'), true);
-  t.match(
-    await run('tar', ['-tzf', tarball], scratch),
-    'package/dist/bundle/index.mjs\n',
-    'prepare built dist/ before packing',
-  );
   await installInto(join(scratch, 'consumer'), tarball);
   await checkInstalled(t, join(scratch, 'consumer'));
 });

@@ -174,13 +174,13 @@ interface Ended {
   ms: number;
 }
 
-/** Runs the CLI (without tap's loader, like spawn-helpers) and SIGKILLs it after `killAfterMs`, if given. */
 /** When to SIGKILL a run: after a delay, or as soon as a file appears (a transaction's journal). */
 type KillWhen = number | { fileAppears: string };
 
+/** Runs the CLI (without tap's loader and coverage, like spawn-helpers), SIGKILLed as `killWhen` says, if given. */
 function runCli(args: string[], killWhen?: KillWhen): Promise<Ended> {
   const started = Date.now();
-  const child = spawn('env', ['-u', 'NODE_OPTIONS', process.execPath, CLI, ...args], {
+  const child = spawn('env', ['-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath, CLI, ...args], {
     env: cliEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

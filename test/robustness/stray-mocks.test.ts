@@ -47,7 +47,7 @@ interface Orphanable {
 
 /** Starts the mock under a parent process; both are SIGKILLed at teardown if still there. */
 async function startUnderParent(t: Test, args: string[]): Promise<Orphanable> {
-  const node = ['-u', 'NODE_OPTIONS', process.execPath];
+  const node = ['-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE', process.execPath];
   const parent = spawn('env', [...node, '-e', PARENT_SCRIPT, CLI, '--port', '0', ...args], {
     env: cliEnv(),
     stdio: ['ignore', 'pipe', 'inherit'],
