@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import type { FixtureDocument, MockServer } from '../../src/index.js';
 import { Store } from '../../src/store/store.js';
 import { expectContract, smallWorld } from '../helpers/app.js';
-import { closedProblems } from '../helpers/vendor-contract.js';
+import { vendorProblems } from '../helpers/vendor-contract.js';
 import { call, keyHeader, startTestMock } from '../admin/live-mock.js';
 
 // reset(): the first one reloads the start-up fixtures; later ones put back a
@@ -52,7 +52,8 @@ async function useEverything(t: Test, mock: MockServer): Promise<void> {
     headers: keyHeader,
     body: { session: { tags: ['invoices'], initial_url: 'https://e.example/start' } },
   });
-  t.same(closedProblems('POST /v1/sessions', created.statusCode, JSON.parse(created.body)), []);
+  const body = JSON.parse(created.body) as unknown;
+  t.same(vendorProblems('POST', '/v1/sessions', created.statusCode, body, { closed: true }), []);
   const id = (JSON.parse(created.body) as { data: { id: string } }).data.id;
   const steps: Array<[string, string, unknown]> = [
     ['POST', `/v1/sessions/${id}/goto`, { url: 'https://e.example/next' }],
