@@ -29,9 +29,10 @@ function newest(dir) {
 
 const hasSources = existsSync(join(root, 'src'));
 if (!hasSources) process.exit(0); // an installed package: dist/ is what was shipped
-const contractJson = join(root, 'dist', 'contract', 'openapi.json');
+// What the server reads at run time besides the bundle: the served document, the vendor's, the request checks.
+const contract = ['openapi.json', 'vendor-openapi.json', 'checks'].map((name) => join(root, 'dist', 'contract', name));
 const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'contract')));
-const built = [entry, contractJson].every((file) => existsSync(file) && statSync(file).mtimeMs >= sources);
+const built = [entry, ...contract].every((file) => existsSync(file) && statSync(file).mtimeMs >= sources);
 if (onlyIfStale && built) process.exit(0);
 
 try {

@@ -94,7 +94,7 @@ export function requestSchemas(part: RequestPart): { components: SchemaNode; sch
 /** Where the build writes each operation's compiled checks (scripts/build-validators.mjs). */
 export const CHECKS_DIR = join(PACKAGE_ROOT, 'dist', 'contract', 'checks');
 
-/** The file of an operation's checks: `POST /v1/sessions/{sessionId}/goto` → `POST.v1.sessions.-sessionId-.goto.cjs`. */
+/** An operation's checks file: `POST /v1/sessions/{sessionId}/goto` → `POST.v1.sessions.-sessionId-.goto.cjs`. */
 export function checksFile(key: string): string {
   return `${key.replace(/[{}]/g, '-').replace(/[ /]+/g, '.')}.cjs`;
 }

@@ -14,7 +14,7 @@ export interface VendorDocument {
 }
 
 // Written by scripts/build-contract.mjs.
-const DOCUMENT_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'vendor-openapi.json');
+export const DOCUMENT_PATH = join(PACKAGE_ROOT, 'dist', 'contract', 'vendor-openapi.json');
 
 let loaded: VendorDocument | undefined;
 

@@ -5,6 +5,7 @@ import { SessionsStore, type AccountLimits, type SessionUpsert } from './session
 import { SessionRuleStore, type SessionRuleWriter } from './session-rules-store.js';
 import { TableCopy } from './table-copy.js';
 import { preparer } from './lazy-statements.js';
+import { finalSchema, migrate } from './schema.js';
 
 export type { AccountCounts, ApiKeyRow, DownloadRow, DownloadUpsert, DownloadWithContent, SessionRow } from './rows.js';
 
@@ -26,37 +27,6 @@ type DownloadParams = [
   number | null,
   number | null,
 ];
-
-function migrate(db: Database.Database, from: number, migrations: readonly string[]): void {
-  for (let v = from; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-}
-
-/** Serialized empty databases, by the migrations that made them. */
-const emptyDatabases = new WeakMap<readonly string[], Buffer>();
-
-/**
- * An empty database with every migration applied, serialized: an in-memory
- * store opens a copy of it instead of running the migrations again.
- */
-function emptyDatabase(migrations: readonly string[]): Buffer {
-  let image = emptyDatabases.get(migrations);
-  if (image) return image;
-  const db = new Database(':memory:');
-  try {
-    db.pragma('page_size = 16384');
-    migrate(db, 0, migrations);
-    image = db.serialize();
-  } finally {
-    db.close();
-  }
-  emptyDatabases.set(migrations, image);
-  return image;
-}
 
 export class SchemaVersionError extends Error {
   override name = 'SchemaVersionError';
@@ -93,8 +63,7 @@ export class Store {
 
   constructor(options: StoreOptions) {
     const migrations = options.migrations ?? defaultMigrations;
-    // In memory: a copy of an empty database at the latest schema, made once per process.
-    this.db = options.path === ':memory:' ? new Database(emptyDatabase(migrations)) : new Database(options.path);
+    this.db = new Database(options.path);
     try {
       // Read the version before anything that writes (journal mode included),
       // so a file from a newer release is left exactly as it was.
@@ -117,7 +86,12 @@ export class Store {
       // NORMAL is safe against power loss only in WAL mode.
       this.db.pragma(rollbackJournal ? 'synchronous = FULL' : 'synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
-      migrate(this.db, version, migrations);
+      if (onDisk) migrate(this.db, version, migrations);
+      else {
+        // In memory: the latest schema at once, worked out once per process.
+        this.db.exec(finalSchema(migrations));
+        this.db.pragma(`user_version = ${migrations.length}`);
+      }
     } catch (err) {
       this.db.close();
       throw err;

@@ -26,7 +26,9 @@ export class TableCopy {
    */
   static take(db: Database.Database, maxBytes: number): TableCopy | undefined {
     if (db.inTransaction) return undefined;
-    const pages = db.pragma('page_count', { simple: true }) as number;
+    // Pages in use: those freed by deletes stay in the count until a VACUUM.
+    const pages =
+      (db.pragma('page_count', { simple: true }) as number) - (db.pragma('freelist_count', { simple: true }) as number);
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     if (pages * pageSize > maxBytes) return undefined;
     const tables = (

@@ -105,3 +105,27 @@ t.test('apps in one process share the vendor operations: an app registers no rou
     t.ok(lines.length < 40, `${lines.length} lines of routes`);
   }
 });
+
+t.test("a vendor operation's 503 while the mock closes is journaled, as its route's was", async (t) => {
+  const { app } = await buildTestApp(t);
+  app.mock.closing = true;
+  const url = `/v1/sessions/${SESSION}/recordings`;
+  const res = await app.inject({ url, headers: key });
+  expectContract(t, res, 503);
+  const unknown = await app.inject({ url: '/v1/nothing-here', headers: key });
+  expectContract(t, unknown, 503);
+  app.mock.closing = false;
+  t.same(
+    app.mock.journal.list().map((e) => [e.path, e.status, e.session_id]),
+    [[url, 503, SESSION]],
+    'the operation only: an unknown path is no operation',
+  );
+});
+
+t.test('a start fails, naming the file, when the build has not written the contract files', async (t) => {
+  const { VendorTable } = await t.mockImport<typeof import('../../src/http/operations/vendor-table.js')>(
+    '../../src/http/operations/vendor-table.js',
+    { 'node:fs': { existsSync: (path: string) => !path.endsWith('checks') } },
+  );
+  t.throws(() => VendorTable.checkBuilt(), /dist\/contract\/checks is missing; run `npm run build`/);
+});

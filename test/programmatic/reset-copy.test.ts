@@ -107,3 +107,14 @@ t.test('a database file, or an in-memory store over the limit, keeps no copy', a
   t.equal(memory.copyTables(1), undefined, 'over the limit');
   t.ok(memory.copyTables(1 << 30), 'in memory, within the limit');
 });
+
+t.test('space freed by deletes does not count against the copy limit', async (t) => {
+  const memory = new Store({ path: ':memory:' });
+  t.teardown(() => memory.close());
+  memory.db.exec('CREATE TABLE scratch (b BLOB)');
+  const insert = memory.db.prepare('INSERT INTO scratch VALUES (zeroblob(65536))');
+  for (let i = 0; i < 64; i++) insert.run();
+  memory.db.exec('DELETE FROM scratch');
+  t.ok((memory.db.pragma('freelist_count', { simple: true }) as number) > 0, 'the deleted pages are free');
+  t.ok(memory.copyTables(1024 * 1024), 'a copy of what is in use, under 1 MB');
+});

@@ -1,4 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, onRequestHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+  onRequestHookHandler,
+  onResponseHookHandler,
+} from 'fastify';
 import { errorBodyFor, messageFor } from '../../contract/error-answers.js';
 import { synthesize } from '../../contract/answer-synthesis.js';
 import { sampleFor } from '../../contract/binary-samples.js';
@@ -12,7 +19,7 @@ import { captureBodyHook, journalHook } from '../pipeline/journal.js';
 import { apiKeyGuardHook } from '../pipeline/key-guard.js';
 import { steeringHook } from '../pipeline/steering.js';
 import { sendMethodNotAllowed, type KnownRoutes } from '../plugins/method-not-allowed.js';
-import type { VendorEntry, VendorTable } from './vendor-table.js';
+import { VendorTable, type VendorEntry, type VendorPath } from './vendor-table.js';
 import { readMultipart, type MultipartBody } from './multipart-body.js';
 
 declare module 'fastify' {
@@ -92,6 +99,29 @@ async function readRequest(
   return { query, ...(multipart && { multipart }) };
 }
 
+/** The operation a path answers for a method: a GET answers HEAD too, as Fastify's HEAD routes do. */
+function entryFor(path: VendorPath, method: string): VendorEntry | undefined {
+  return path.methods.get(method) ?? (method === 'HEAD' ? path.methods.get('GET') : undefined);
+}
+
+/** Journals what reached an operation: a 404 or 405 of the catch-all never does. */
+function journalOperations(mock: MockContext, table: VendorTable): onResponseHookHandler {
+  const journal = journalHook(mock);
+  return function journalVendor(request, reply, done) {
+    if (!request.vendorEntry && mock.closing) {
+      // Answered 503 before dispatch (the mock is closing): journaled as any operation's 503 is.
+      const match = table.find(request.url);
+      const entry = match && 'path' in match ? entryFor(match.path, request.method) : undefined;
+      if (match && 'path' in match && entry) {
+        request.params = match.params;
+        request.vendorEntry = entry;
+      }
+    }
+    if (request.vendorEntry) return journal.call(this, request, reply, done);
+    done();
+  };
+}
+
 /** Runs a vendor operation once steering and the key check have let the request through. */
 async function answer(mock: MockContext, entry: VendorEntry, request: FastifyRequest, reply: FastifyReply) {
   const { operation, handler } = entry;
@@ -137,6 +167,7 @@ export function registerContractOperations(
   table: VendorTable,
   known: KnownRoutes,
 ): void {
+  VendorTable.checkBuilt();
   // Multipart bodies arrive whole, within the body limit, and are read by the operation that takes them.
   if (!app.hasContentTypeParser('multipart/form-data')) {
     app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -163,7 +194,7 @@ export function registerContractOperations(
       return void sendMalformedRequest(reply, request.url, `'${match.tooLong}' is exceeding the max param length`);
     }
     const { path, params } = match;
-    const entry = path.methods.get(request.method) ?? (request.method === 'HEAD' ? path.methods.get('GET') : undefined);
+    const entry = entryFor(path, request.method);
     if (!entry) return void sendMethodNotAllowed(request, reply, path.allow);
     request.params = params;
     request.vendorEntry = entry;
@@ -171,7 +202,6 @@ export function registerContractOperations(
     if (entry.bodyTypes) request.bodyTypes = entry.bodyTypes;
     gateFor(entry).call(this, request, reply, done);
   };
-  const journal = journalHook(mock);
   app.route({
     method: app.supportedMethods as HTTPMethods[],
     url: '/*',
@@ -181,10 +211,7 @@ export function registerContractOperations(
     onRequest: dispatch,
     preValidation: captureBodyHook,
     // Only what reached an operation is journaled: a 404 or 405 here never is.
-    onResponse: function journalVendor(request, reply, done) {
-      if (request.vendorEntry) return journal.call(this, request, reply, done);
-      done();
-    },
+    onResponse: journalOperations(mock, table),
     handler: (request, reply) => answer(mock, request.vendorEntry!, request, reply),
   });
 }

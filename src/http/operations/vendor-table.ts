@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import FindMyWay from 'find-my-way';
+import { CHECKS_DIR } from '../../contract/request-validation.js';
+import { DOCUMENT_PATH } from '../../contract/vendor-document.js';
 import type { StatefulHandler, StatefulHandlers } from '../../contract/stateful.js';
 import { vendorOperations, type VendorOperation } from '../../contract/vendor-operations.js';
 import { errorBodyFor, messageFor } from '../../contract/error-answers.js';
@@ -51,8 +54,8 @@ function entryOf(operation: VendorOperation, handler: StatefulHandler | undefine
 
 /**
  * The vendor's operations and the router that finds them, built on first use
- * and shared by every instance in the process: a start registers one route
- * per prefix instead of a route per operation and method.
+ * and shared by every instance in the process: a start registers one
+ * catch-all route instead of a route per operation and method.
  */
 export class VendorTable {
   readonly #stateful: StatefulHandlers;
@@ -63,6 +66,17 @@ export class VendorTable {
   constructor(stateful: StatefulHandlers, skip: ReadonlySet<string>) {
     this.#stateful = stateful;
     this.#skip = skip;
+  }
+
+  /**
+   * Throws when a file the build writes for the operations is missing: read on
+   * first use, it would otherwise turn every request into a 500 after a start
+   * that looked healthy.
+   */
+  static checkBuilt(): void {
+    for (const path of [DOCUMENT_PATH, CHECKS_DIR]) {
+      if (!existsSync(path)) throw new Error(`anchorbrowser-mock: ${path} is missing; run \`npm run build\``);
+    }
   }
 
   /**
