@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,13 +56,22 @@ t.test('--if-stale (npm start) does nothing while dist/ is newer than every sour
   mkdirSync(join(dir, 'dist/contract'), { recursive: true });
   writeFileSync(join(dir, 'dist/bundle/cli.cjs'), '// built\n');
   writeFileSync(join(dir, 'dist/contract/openapi.json'), '{}');
+  writeFileSync(join(dir, 'dist/contract/vendor-openapi.json'), '{}');
+  mkdirSync(join(dir, 'dist/contract/checks'));
   const fresh = await runScript(dir, ['--if-stale']);
   t.same(fresh, { code: 0, stderr: '' }, 'no build, no message');
 
   const past = new Date(Date.now() - 60_000);
-  utimesSync(join(dir, 'dist/bundle/cli.cjs'), past, past);
-  const stale = await runScript(dir, ['--if-stale']);
-  t.match(stale.stderr, 'TypeScript is not installed', 'a source newer than dist/ asks for a build');
+  for (const built of ['dist/bundle/cli.cjs', 'dist/contract/checks']) {
+    utimesSync(join(dir, built), past, past);
+    const stale = await runScript(dir, ['--if-stale']);
+    t.match(stale.stderr, 'TypeScript is not installed', `a source newer than ${built} asks for a build`);
+    const now = new Date();
+    utimesSync(join(dir, built), now, now);
+  }
+  rmSync(join(dir, 'dist/contract/checks'), { recursive: true });
+  const missing = await runScript(dir, ['--if-stale']);
+  t.match(missing.stderr, 'TypeScript is not installed', 'a missing checks folder asks for a build');
 });
 
 t.test('a copy of the package as installed (no src/) builds nothing, silently', async (t) => {
