@@ -3,7 +3,7 @@ import Anchorbrowser from 'anchorbrowser';
 import t, { type Test } from 'tap';
 import YAML from 'yaml';
 import type { FixtureDocument } from '../../src/schemas/fixture-schema.js';
-import { vendorProblems } from '../helpers/vendor-contract.js';
+import { expectVendor } from '../helpers/vendor-contract.js';
 import { startCli, type RunningCli } from './spawn-helpers.js';
 
 // Sessions created at run time live in the --db file like fixture data: a
@@ -38,10 +38,6 @@ const world: FixtureDocument = {
 };
 
 const sdk = (cli: RunningCli) => new Anchorbrowser({ apiKey: KEY, baseURL: cli.url, logLevel: 'off', maxRetries: 0 });
-
-function expectVendor(t: Test, method: string, path: string, body: unknown, status = 200) {
-  t.same(vendorProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
-}
 
 async function pagesOf(t: Test, cli: RunningCli, id: string): Promise<unknown> {
   const res = await fetch(`${cli.url}/v1/sessions/${id}/pages`, { headers: { 'anchor-api-key': KEY } });

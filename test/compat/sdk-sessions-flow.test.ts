@@ -3,7 +3,7 @@ import t from 'tap';
 import Anchorbrowser from 'anchorbrowser';
 import { startMockServer, type FixtureDocument, type MockServer } from '../../src/index.js';
 import { T0 } from '../helpers/app.js';
-import { vendorProblems } from '../helpers/vendor-contract.js';
+import { expectVendor } from '../helpers/vendor-contract.js';
 
 // The flow an application runs with the official SDK, over real HTTP: create a
 // session with tags, drive it, poll its downloads while the mock clock moves,
@@ -40,11 +40,6 @@ async function startFlowMock(t: Test): Promise<{ mock: MockServer; client: Ancho
   t.teardown(() => mock.close());
   const client = new Anchorbrowser({ apiKey: KEY, baseURL: mock.url, logLevel: 'off', maxRetries: 0 });
   return { mock, client };
-}
-
-/** Asserts `body` is the document's closed-mode `status` answer of `METHOD path`. */
-function expectVendor(t: Test, method: string, path: string, body: unknown, status = 200) {
-  t.same(vendorProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
 }
 
 const advance = (mock: MockServer, ms: number) =>

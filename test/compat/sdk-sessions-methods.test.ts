@@ -4,7 +4,7 @@ import Anchorbrowser, { NotFoundError, BadRequestError, AuthenticationError } fr
 import { startMockServer, type FixtureDocument, type MockServer } from '../../src/index.js';
 import { T0 } from '../helpers/app.js';
 import { rejectionOf } from '../helpers/rejection.js';
-import { declaredMediaTypes, declaredStatuses, vendorProblems } from '../helpers/vendor-contract.js';
+import { declaredMediaTypes, declaredStatuses, expectVendor, vendorProblems } from '../helpers/vendor-contract.js';
 
 // Every method the official SDK (0.16.3) has under client.sessions, once with
 // only its required parameters and once with all of them, then the session
@@ -34,10 +34,6 @@ async function startWorld(t: Test): Promise<World> {
   t.teardown(() => mock.close());
   const client = new Anchorbrowser({ apiKey: KEY, baseURL: mock.url, logLevel: 'off', maxRetries: 0 });
   return { mock, client };
-}
-
-function expectVendor(t: Test, method: string, path: string, body: unknown, status = 200) {
-  t.same(vendorProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
 }
 
 interface RawAnswer {

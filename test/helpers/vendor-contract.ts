@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import type { Test } from 'tap';
 import YAML from 'yaml';
 
 // The vendor's whole document, read from the project's verbatim YAML copy
@@ -230,3 +231,8 @@ export const declaredMediaTypes = (key: string, status: number) => {
   const [method, path] = key.split(' ') as [string, string];
   return Object.keys(findOperation(method, path).raw.responses[String(status)]?.content ?? {});
 };
+
+/** Asserts `body` is the document's closed-mode `status` answer of `METHOD path`. */
+export function expectVendor(t: Test, method: string, path: string, body: unknown, status = 200): void {
+  t.same(vendorProblems(method, path, status, body, { closed: true }), [], `${method} ${path} ${status}`);
+}
